@@ -1,0 +1,91 @@
+"""Cases (案件), their handling officers and their timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, IdMixin, enum_column, utcnow
+
+
+class Procedure(enum.Enum):
+    SIMPLE = "simple"  # 简易程序
+    GENERAL = "general"  # 一般程序
+
+
+class CaseStatus(enum.Enum):
+    REGISTERED = "registered"  # 已登记
+    FILED = "filed"  # 已立案
+    NOT_FILED = "not_filed"  # 不予立案
+    INVESTIGATING = "investigating"  # 调查取证
+    PROPOSED = "proposed"  # 处理审批
+    NOTIFIED = "notified"  # 已事先告知
+    HEARING = "hearing"  # 听证
+    LEGAL_REVIEW = "legal_review"  # 法制审核
+    COLLECTIVE_DISCUSSION = "collective_discussion"  # 集体讨论
+    DECIDED = "decided"  # 已决定
+    SERVED = "served"  # 已送达
+    EXECUTING = "executing"  # 执行中
+    CLOSED = "closed"  # 已结案
+    TRANSFERRED = "transferred"  # 已移送
+
+
+class Case(IdMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (sa.CheckConstraint("version >= 1", name="version_positive"),)
+
+    case_number: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    procedure: Mapped[Procedure] = mapped_column(enum_column(Procedure, "procedure"))
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, "case_status"), index=True)
+    domain_code: Mapped[str] = mapped_column(sa.ForeignKey("domains.code"), index=True)
+    item_version_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("catalog_item_versions.id"), index=True)
+    entity_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("entities.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    facts: Mapped[dict[str, Any]]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    violation_date: Mapped[dt.date]
+    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseOfficer(Base):
+    """A handling officer of a case (承办人员)."""
+
+    __tablename__ = "case_officers"
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    officer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officers.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(sa.SmallInteger)  # 0 = lead handler (主办), then assistants
+
+
+class CaseEvent(IdMixin, Base):
+    """One step on the case's timeline: who did what, when."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_id_seq"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NumberSequence(Base):
+    """Gap-free serial numbers per agency, document type and year (REFERENCE §5.4)."""
+
+    __tablename__ = "number_sequences"
+    __table_args__ = (sa.CheckConstraint("last_value >= 0", name="non_negative"),)
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0)

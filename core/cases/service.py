@@ -1,0 +1,141 @@
+"""Case services: each step validates, changes, numbers, and writes the timeline and the audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit.service import record
+from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from core.cases.numbering import allocate, format_number
+from core.catalog.loader import parse_facts
+from core.catalog.models import CatalogItemVersion
+from core.catalog.spec import normalise_facts
+from core.clock import legal_date, legal_today
+from core.db import utcnow
+from core.entities.models import Entity
+from core.errors import UserError, UserErrors, raise_if_any
+from core.people.models import Agency, AgencyDomain, Officer
+
+CASE_DOC_TYPE = "案"
+MAX_HANDLERS = 10
+
+
+@dataclass(frozen=True)
+class NewCase:
+    entity_id: uuid.UUID
+    agency_id: uuid.UUID
+    item_code: str
+    violation_date: dt.date
+    officer_ids: list[uuid.UUID]
+    procedure: Procedure = Procedure.GENERAL
+    facts: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case:
+    """登记: a clue becomes a case with a number, pinned to the item version of the violation day."""
+    errors: list[UserError] = []
+    if new.violation_date > legal_today():
+        errors.append(UserError("VIOLATION_DATE_IN_FUTURE", "违法行为发生日期不能晚于今天", "violationDate"))
+    if await session.get(Entity, new.entity_id) is None:
+        errors.append(UserError("ENTITY_NOT_FOUND", "行政相对人不存在", "entityId"))
+    agency = await session.get(Agency, new.agency_id)
+    if agency is None:
+        errors.append(UserError("AGENCY_NOT_FOUND", "执法主体不存在", "agencyId"))
+    item = await item_version_on(session, new.item_code, new.violation_date, errors)
+    officer_ids = list(dict.fromkeys(new.officer_ids))
+    await _check_handlers(session, officer_ids, new.agency_id, errors)
+    facts: dict[str, Any] = {}
+    if item is not None:
+        if agency is not None and not await _enforces(session, new.agency_id, item.domain_code):
+            errors.append(UserError("AGENCY_DOMAIN_MISMATCH", f"{agency.name}不承担“{item.domain_code}”领域的执法职责", "agencyId"))
+        try:
+            facts = normalise_facts(item.code, parse_facts(item.facts), new.facts)
+        except UserErrors as exc:
+            errors += exc.errors
+    raise_if_any(errors)
+    return await _insert_case(session, actor, new, agency, item, officer_ids, facts)
+
+
+async def _insert_case(
+    session: AsyncSession,
+    actor: str,
+    new: NewCase,
+    agency: Agency,
+    item: CatalogItemVersion,
+    officer_ids: list[uuid.UUID],
+    facts: dict[str, Any],
+) -> Case:
+    now = utcnow()
+    year = legal_date(now).year
+    serial = await allocate(session, agency.id, CASE_DOC_TYPE, year)
+    case = Case(
+        case_number=format_number(agency.short_name + CASE_DOC_TYPE, year, serial),
+        procedure=new.procedure,
+        status=CaseStatus.REGISTERED,
+        domain_code=item.domain_code,
+        item_version_id=item.id,
+        entity_id=new.entity_id,
+        agency_id=agency.id,
+        facts=facts,
+        description=new.description.strip(),
+        violation_date=new.violation_date,
+        registered_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    session.add_all(CaseOfficer(case_id=case.id, officer_id=o, position=i) for i, o in enumerate(officer_ids))
+    session.add(CaseEvent(case_id=case.id, seq=1, kind="registered", at=now, actor=actor, data={"item": item.code, "itemVersion": item.version}))
+    await record(
+        session,
+        actor=actor,
+        action="case.registered",
+        object_type="Case",
+        object_id=case.id,
+        after={"case_number": case.case_number, "item": item.code, "version": item.version, "facts": facts},
+    )
+    await session.flush()
+    return case
+
+
+async def item_version_on(
+    session: AsyncSession, code: str, day: dt.date, errors: list[UserError]
+) -> CatalogItemVersion | None:
+    """The version of an item in force on a day (a case keeps it for good)."""
+    versions = (
+        await session.execute(sa.select(CatalogItemVersion).where(CatalogItemVersion.code == code))
+    ).scalars().all()
+    if not versions:
+        errors.append(UserError("ITEM_NOT_FOUND", f"执法事项“{code}”不存在", "itemCode"))
+        return None
+    in_force = [v for v in versions if v.in_force_on(day)]
+    if not in_force:
+        errors.append(UserError("ITEM_NOT_IN_FORCE", f"执法事项“{code}”在 {day} 不在有效期内", "itemCode"))
+        return None
+    return in_force[0]
+
+
+async def _enforces(session: AsyncSession, agency_id: uuid.UUID, domain: str) -> bool:
+    stmt = sa.select(AgencyDomain).where(AgencyDomain.agency_id == agency_id, AgencyDomain.domain_code == domain)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def _check_handlers(
+    session: AsyncSession, officer_ids: list[uuid.UUID], agency_id: uuid.UUID, errors: list[UserError]
+) -> None:
+    if not 1 <= len(officer_ids) <= MAX_HANDLERS:
+        errors.append(UserError("HANDLERS_REQUIRED", f"请指定 1 至 {MAX_HANDLERS} 名承办人员", "officerIds"))
+        return
+    rows = (await session.execute(sa.select(Officer.id, Officer.agency_id).where(Officer.id.in_(officer_ids)))).all()
+    found = {r.id: r.agency_id for r in rows}
+    if missing := [o for o in officer_ids if o not in found]:
+        errors.append(UserError("OFFICER_NOT_FOUND", f"有 {len(missing)} 名承办人员不存在", "officerIds"))
+    if any(a != agency_id for a in found.values()):
+        errors.append(UserError("OFFICER_NOT_IN_AGENCY", "承办人员必须是本执法主体的人员", "officerIds"))

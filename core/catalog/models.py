@@ -1,0 +1,66 @@
+"""Domains and enforcement items as versioned rows: a case pins the version in force on its day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, IdMixin, enum_column, utcnow
+
+
+class ItemKind(enum.Enum):
+    PENALTY = "penalty"
+    INSPECTION = "inspection"
+    COERCIVE = "coercive"
+
+
+class Domain(Base):
+    """An enforcement domain contributed by a plug-in (住建, 市场监管, ...)."""
+
+    __tablename__ = "domains"
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(100))
+    plugin: Mapped[str] = mapped_column(sa.String(100))
+    plugin_version: Mapped[str] = mapped_column(sa.String(40))
+
+
+class CatalogItemVersion(IdMixin, Base):
+    """One version of an enforcement item (执法事项). Never rewritten: amendments add versions."""
+
+    __tablename__ = "catalog_item_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("code", "version", name="uq_catalog_item_versions_code_version"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("major_fine_fen IS NULL OR major_fine_fen >= 0", name="major_fine_non_negative"),
+        sa.CheckConstraint("repealed_on IS NULL OR repealed_on > effective_from", name="window_not_empty"),
+    )
+
+    code: Mapped[str] = mapped_column(sa.String(40), index=True)
+    version: Mapped[int]
+    domain_code: Mapped[str] = mapped_column(sa.ForeignKey("domains.code"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, "item_kind"))
+    violated: Mapped[str] = mapped_column(sa.Text)
+    basis: Mapped[str] = mapped_column(sa.Text)
+    law_version: Mapped[dt.date | None]
+    penalty_kinds: Mapped[list[str]]
+    measures: Mapped[list[str]]
+    delegable: Mapped[bool]
+    major_fine_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    major_kinds: Mapped[list[str]]
+    limitation: Mapped[str] = mapped_column(sa.String(8))
+    facts: Mapped[list[dict[str, Any]]]
+    discretion: Mapped[dict[str, Any] | None]
+    effective_from: Mapped[dt.date]
+    repealed_on: Mapped[dt.date | None]
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.repealed_on is None or day < self.repealed_on)
+

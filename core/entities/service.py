@@ -1,0 +1,100 @@
+"""Registering regulated entities."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit.service import record
+from core.entities.identifiers import check_credit_code, check_id_number
+from core.entities.models import Entity, EntityKind
+from core.errors import UserError, raise_if_any
+from core.people.models import Region
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    kind: EntityKind
+    name: str
+    address: str
+    region_id: uuid.UUID
+    credit_code: str | None = None
+    id_number: str | None = None
+    confirm_identifier_override: bool = False
+    legal_representative: str | None = None
+    phone: str | None = None
+    industry_tags: list[str] = field(default_factory=list)
+
+
+async def create_entity(session: AsyncSession, actor: str, new: NewEntity) -> Entity:
+    errors: list[UserError] = []
+    credit_code, id_number, override = _identifier(new, errors)
+    name, address = new.name.strip(), new.address.strip()
+    if not 1 <= len(name) <= 200:
+        errors.append(UserError("NAME_INVALID", "名称不能为空，且不超过 200 个字符", "name"))
+    if not 1 <= len(address) <= 300:
+        errors.append(UserError("ADDRESS_INVALID", "地址不能为空，且不超过 300 个字符", "address"))
+    if new.phone and not PHONE.match(new.phone):
+        errors.append(UserError("PHONE_INVALID", "联系电话格式不正确（手机号或带区号的固定电话）", "phone"))
+    if await session.get(Region, new.region_id) is None:
+        errors.append(UserError("REGION_NOT_FOUND", "所属行政区划不存在", "regionId"))
+    raise_if_any(errors)
+    await _refuse_duplicate(session, credit_code, id_number)
+    entity = Entity(
+        kind=new.kind,
+        name=name,
+        credit_code=credit_code,
+        id_number=id_number,
+        identifier_override=override,
+        legal_representative=new.legal_representative,
+        phone=new.phone,
+        address=address,
+        region_id=new.region_id,
+        industry_tags=sorted(set(new.industry_tags)),
+    )
+    session.add(entity)
+    await session.flush()
+    await record(
+        session,
+        actor=actor,
+        action="entity.created",
+        object_type="Entity",
+        object_id=entity.id,
+        after={"kind": new.kind.value, "name": name, "credit_code": credit_code, "id_number": id_number},
+        detail="统一社会信用代码/身份证号校验未通过，经确认例外登记" if override else "",
+    )
+    return entity
+
+
+def _identifier(new: NewEntity, errors: list[UserError]) -> tuple[str | None, str | None, bool]:
+    natural = new.kind is EntityKind.NATURAL_PERSON
+    raw, other = (new.id_number, new.credit_code) if natural else (new.credit_code, new.id_number)
+    field_name = "idNumber" if natural else "creditCode"
+    if other:
+        label = "统一社会信用代码" if natural else "公民身份号码"
+        errors.append(UserError("IDENTIFIER_KIND_MISMATCH", f"{'自然人' if natural else '该类相对人'}不应填写{label}", field_name))
+    if not raw:
+        label = "公民身份号码" if natural else "统一社会信用代码"
+        errors.append(UserError("IDENTIFIER_REQUIRED", f"请填写{label}", field_name))
+        return None, None, False
+    check = check_id_number if natural else check_credit_code
+    try:
+        checked = check(raw, allow_checksum_override=new.confirm_identifier_override)
+    except UserError as exc:
+        errors.append(UserError(exc.code, exc.message, field_name))
+        return None, None, False
+    value = checked.value
+    return (None, value, checked.checksum_failed) if natural else (value, None, checked.checksum_failed)
+
+
+async def _refuse_duplicate(session: AsyncSession, credit_code: str | None, id_number: str | None) -> None:
+    column, value = (Entity.credit_code, credit_code) if credit_code else (Entity.id_number, id_number)
+    existing = await session.scalar(sa.select(Entity.id).where(column == value))
+    if existing is not None:
+        raise UserError("ENTITY_DUPLICATE", "该统一社会信用代码或身份证号已登记为相对人", "creditCode" if credit_code else "idNumber")

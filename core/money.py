@@ -1,0 +1,36 @@
+"""Exact money: integer fen in storage, Decimal yuan at the edges. Never floats."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN_PER_YUAN = 100
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def yuan_to_fen(value: str | int | Decimal) -> int:
+    """Parse a yuan amount ("1234.5", 1234, Decimal) into fen; more than 2 decimals is an error."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError(f"金额必须是整数或小数字符串，不能是 {type(value).__name__}")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise MoneyError(f"无法识别的金额：{value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"无法识别的金额：{value!r}")
+    fen = amount * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise MoneyError(f"金额最多保留两位小数：{value!r}")
+    return int(fen)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
+
+
+def round_fen(value: Decimal) -> int:
+    """Round a computed fen amount (e.g. a rate times a base) half-up to a whole fen."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
