@@ -10,29 +10,30 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.labels import LabeledEnum
 from core.db import Base, IdMixin, enum_column, utcnow
 
 
-class Procedure(enum.Enum):
-    SIMPLE = "simple"  # 简易程序
-    GENERAL = "general"  # 一般程序
+class Procedure(LabeledEnum):
+    SIMPLE = "simple", "简易程序"
+    GENERAL = "general", "一般程序"
 
 
-class CaseStatus(enum.Enum):
-    REGISTERED = "registered"  # 已登记
-    FILED = "filed"  # 已立案
-    NOT_FILED = "not_filed"  # 不予立案
-    INVESTIGATING = "investigating"  # 调查取证
-    PROPOSED = "proposed"  # 处理审批
-    NOTIFIED = "notified"  # 已事先告知
-    HEARING = "hearing"  # 听证
-    LEGAL_REVIEW = "legal_review"  # 法制审核
-    COLLECTIVE_DISCUSSION = "collective_discussion"  # 集体讨论
-    DECIDED = "decided"  # 已决定
-    SERVED = "served"  # 已送达
-    EXECUTING = "executing"  # 执行中
-    CLOSED = "closed"  # 已结案
-    TRANSFERRED = "transferred"  # 已移送
+class CaseStatus(LabeledEnum):
+    REGISTERED = "registered", "已登记"
+    FILED = "filed", "已立案"
+    NOT_FILED = "not_filed", "不予立案"
+    INVESTIGATING = "investigating", "调查取证"
+    PROPOSED = "proposed", "处理审批"
+    NOTIFIED = "notified", "已事先告知"
+    HEARING = "hearing", "听证"
+    LEGAL_REVIEW = "legal_review", "法制审核"
+    COLLECTIVE_DISCUSSION = "collective_discussion", "集体讨论"
+    DECIDED = "decided", "已决定"
+    SERVED = "served", "已送达"
+    EXECUTING = "executing", "执行中"
+    CLOSED = "closed", "已结案"
+    TRANSFERRED = "transferred", "已移送"
 
 
 class Case(IdMixin, Base):

@@ -9,13 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.labels import LabeledEnum
 from core.db import Base, IdMixin, enum_column, utcnow
 
 
-class ItemKind(enum.Enum):
-    PENALTY = "penalty"
-    INSPECTION = "inspection"
-    COERCIVE = "coercive"
+class ItemKind(LabeledEnum):
+    PENALTY = "penalty", "行政处罚"
+    INSPECTION = "inspection", "行政检查"
+    COERCIVE = "coercive", "行政强制"
 
 
 class Domain(Base):

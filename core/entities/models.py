@@ -8,14 +8,15 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.labels import LabeledEnum
 from core.db import Base, IdMixin, enum_column
 
 
-class EntityKind(enum.Enum):
-    LEGAL_PERSON = "legal_person"  # 法人
-    INDIVIDUAL_BUSINESS = "individual_business"  # 个体工商户
-    NATURAL_PERSON = "natural_person"  # 自然人
-    OTHER_ORGANISATION = "other_organisation"  # 其他组织
+class EntityKind(LabeledEnum):
+    LEGAL_PERSON = "legal_person", "法人"
+    INDIVIDUAL_BUSINESS = "individual_business", "个体工商户"
+    NATURAL_PERSON = "natural_person", "自然人"
+    OTHER_ORGANISATION = "other_organisation", "其他组织"
 
 
 class Entity(IdMixin, Base):

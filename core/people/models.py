@@ -9,14 +9,15 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.labels import LabeledEnum
 from core.db import Base, IdMixin, enum_column
 
 
-class RegionLevel(enum.Enum):
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    TOWNSHIP = "township"
+class RegionLevel(LabeledEnum):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（市、区）"
+    TOWNSHIP = "township", "乡镇（街道）"
 
 
 class Region(IdMixin, Base):
@@ -34,11 +35,11 @@ class Region(IdMixin, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
 
 
-class AgencyKind(enum.Enum):
-    COMPREHENSIVE_BUREAU = "comprehensive_bureau"  # 综合行政执法局
-    PROFESSIONAL_TEAM = "professional_team"  # 专业执法队伍
-    TOWNSHIP_TEAM = "township_team"  # 乡镇（街道）综合行政执法队
-    JUSTICE_BUREAU = "justice_bureau"  # 司法局（执法监督）
+class AgencyKind(LabeledEnum):
+    COMPREHENSIVE_BUREAU = "comprehensive_bureau", "综合行政执法局"
+    PROFESSIONAL_TEAM = "professional_team", "专业执法队伍"
+    TOWNSHIP_TEAM = "township_team", "乡镇（街道）综合行政执法队"
+    JUSTICE_BUREAU = "justice_bureau", "司法局（执法监督）"
 
 
 class Agency(IdMixin, Base):
@@ -60,17 +61,17 @@ class AgencyDomain(Base):
     domain_code: Mapped[str] = mapped_column(sa.ForeignKey("domains.code"), primary_key=True)
 
 
-class OfficerRole(enum.Enum):
-    OFFICER = "officer"  # 执法人员
-    AUXILIARY = "auxiliary"  # 辅助人员: never enforces alone
-    LEGAL_REVIEWER = "legal_reviewer"  # 法制审核员
-    AGENCY_HEAD = "agency_head"  # 负责人
+class OfficerRole(LabeledEnum):
+    OFFICER = "officer", "执法人员"
+    AUXILIARY = "auxiliary", "辅助人员"  # never enforces alone
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核员"
+    AGENCY_HEAD = "agency_head", "负责人"
 
 
-class CertificateStatus(enum.Enum):
-    VALID = "valid"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
+class CertificateStatus(LabeledEnum):
+    VALID = "valid", "有效"
+    SUSPENDED = "suspended", "暂扣"
+    REVOKED = "revoked", "注销或吊销"
 
 
 class Officer(IdMixin, Base):

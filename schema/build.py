@@ -1,0 +1,35 @@
+"""Assembling the schema: the core's roots plus every plug-in's fields, refusing clashes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from core.plugin_manager import PluginError, PluginManager
+from schema import catalog, cases, entities, people
+from schema.query import Mutation, Query
+
+
+def _field_names(cls: type) -> set[str]:
+    return {f.python_name for f in cls.__strawberry_definition__.fields}
+
+
+def _merge(name: str, core: type, contributions: list[tuple[str, type]]) -> type:
+    owners = {field: "core" for field in _field_names(core)}
+    for plugin, cls in contributions:
+        for field in _field_names(cls):
+            if field in owners:
+                raise PluginError(plugin, f"GraphQL 字段 {name}.{field} 与 {owners[field]} 提供的字段重名")
+            owners[field] = plugin
+    return merge_types(name, (core, *(cls for _, cls in contributions))) if contributions else core
+
+
+def build_schema(plugins: PluginManager) -> strawberry.Schema:
+    contributed = plugins.graphql_contributions()
+    query = _merge("Query", Query, [(p, cls) for p, c in contributed for cls in c.query])
+    mutation = _merge("Mutation", Mutation, [(p, cls) for p, c in contributed for cls in c.mutation])
+    return strawberry.Schema(
+        query=query,
+        mutation=mutation,
+        types=[people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case],
+    )

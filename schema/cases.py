@@ -1,0 +1,205 @@
+"""Cases in GraphQL: the case list, one case, and registration (登记)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+import strawberry
+from strawberry.scalars import JSON
+
+from core.cases import models as m
+from core.cases.numbering import normalise_number
+from core.cases.service import NewCase, register_case
+from schema.catalog import ITEM, CatalogItem, items
+from schema.entities import ENTITY, Entity
+from schema.enums import CaseStatus, Procedure, from_core, to_core
+from schema.errors import UserError, run_mutation
+from schema.pages import connection, decode_id, one
+from schema.people import AGENCY, OFFICER, Agency, Officer
+from schema.planner import Kind, Relation
+from schema.relay import Connection, Node, PageRequest, global_id
+
+cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
+
+
+@strawberry.type(description="案件时间线上的一步：谁在何时做了什么")
+class CaseEvent:
+    seq: int
+    kind: str
+    at: dt.datetime
+    actor: str
+    data: JSON
+
+
+@strawberry.type(description="案件")
+class Case(Node):
+    case_number: str = strawberry.field(description="案号，如“定综执案〔2026〕12号”")
+    procedure: Procedure
+    status: CaseStatus
+    domain: str
+    facts: JSON = strawberry.field(description="案件事实（按事项定义的类型）")
+    description: str
+    violation_date: dt.date
+    registered_at: dt.datetime
+    updated_at: dt.datetime
+    version: int = strawberry.field(description="乐观锁版本号，修改时须提交")
+    item: CatalogItem | None = strawberry.field(default=None, description="违法行为发生时有效的执法事项版本")
+    entity: Entity | None = None
+    agency: Agency | None = None
+    officers: list[Officer] = strawberry.field(default_factory=list, description="承办人员，主办在前")
+    timeline: list[CaseEvent] = strawberry.field(default_factory=list)
+
+
+def _case(r) -> Case:
+    return Case(
+        id=global_id("Case", r.id),
+        case_number=r.case_number,
+        procedure=from_core(Procedure, m.Procedure(r.procedure)),
+        status=from_core(CaseStatus, m.CaseStatus(r.status)),
+        domain=r.domain_code,
+        facts=r.facts,
+        description=r.description,
+        violation_date=r.violation_date,
+        registered_at=r.registered_at,
+        updated_at=r.updated_at,
+        version=r.version,
+    )
+
+
+def _event(r) -> CaseEvent:
+    return CaseEvent(seq=r.seq, kind=r.kind, at=r.at, actor=r.actor, data=r.data)
+
+
+EVENT = Kind("CaseEvent", case_events, _event)
+CASE = Kind(
+    "Case",
+    cases,
+    _case,
+    {
+        "item": Relation("one", ITEM, "item_version_id"),
+        "entity": Relation("one", ENTITY, "entity_id"),
+        "agency": Relation("one", AGENCY, "agency_id"),
+        "officers": Relation(
+            "many",
+            OFFICER,
+            link=lambda ids: sa.select(case_officers.c.case_id, case_officers.c.officer_id, case_officers.c.position).where(
+                case_officers.c.case_id.in_(ids)
+            ),
+        ),
+        "timeline": Relation(
+            "many",
+            EVENT,
+            link=lambda ids: sa.select(case_events.c.case_id, case_events.c.id, case_events.c.seq).where(
+                case_events.c.case_id.in_(ids)
+            ),
+        ),
+    },
+)
+
+
+@strawberry.input(description="案件筛选")
+class CaseFilter:
+    status: list[CaseStatus] | None = strawberry.field(default=None, description="任一状态")
+    procedure: Procedure | None = None
+    domain: str | None = None
+    agency_id: strawberry.ID | None = None
+    entity_id: strawberry.ID | None = None
+    item_code: str | None = None
+    case_number: str | None = strawberry.field(default=None, description="案号（接受“第X号”写法）")
+    violated_from: dt.date | None = strawberry.field(default=None, description="违法行为发生日期不早于")
+    violated_to: dt.date | None = strawberry.field(default=None, description="违法行为发生日期不晚于")
+
+
+@strawberry.enum(description="案件排序")
+class CaseOrder(enum.Enum):
+    REGISTERED_AT_DESC = strawberry.enum_value("registered_at_desc", description="登记时间由新到旧")
+    REGISTERED_AT_ASC = strawberry.enum_value("registered_at_asc", description="登记时间由旧到新")
+    VIOLATION_DATE_DESC = strawberry.enum_value("violation_date_desc", description="违法日期由新到旧")
+    CASE_NUMBER_ASC = strawberry.enum_value("case_number_asc", description="按案号升序")
+
+
+ORDERS = {
+    CaseOrder.REGISTERED_AT_DESC: (cases.c.registered_at, True),
+    CaseOrder.REGISTERED_AT_ASC: (cases.c.registered_at, False),
+    CaseOrder.VIOLATION_DATE_DESC: (cases.c.violation_date, True),
+    CaseOrder.CASE_NUMBER_ASC: (cases.c.case_number, False),
+}
+
+
+async def resolve_cases(
+    info: strawberry.Info, filter: CaseFilter | None, order: CaseOrder, page: PageRequest
+) -> Connection[Case]:
+    f, where = filter or CaseFilter(), []
+    if f.status:
+        where.append(cases.c.status.in_([s.value for s in f.status]))
+    if f.procedure:
+        where.append(cases.c.procedure == f.procedure.value)
+    if f.domain:
+        where.append(cases.c.domain_code == f.domain)
+    if f.agency_id:
+        where.append(cases.c.agency_id == decode_id(f.agency_id, "Agency", "filter.agencyId"))
+    if f.entity_id:
+        where.append(cases.c.entity_id == decode_id(f.entity_id, "Entity", "filter.entityId"))
+    if f.item_code:
+        where.append(cases.c.item_version_id.in_(sa.select(items.c.id).where(items.c.code == f.item_code)))
+    if f.case_number:
+        where.append(cases.c.case_number == normalise_number(f.case_number))
+    if f.violated_from:
+        where.append(cases.c.violation_date >= f.violated_from)
+    if f.violated_to:
+        where.append(cases.c.violation_date <= f.violated_to)
+    column, descending = ORDERS[order]
+    return await connection(info, CASE, where, (column, cases.c.id), descending, page)
+
+
+async def resolve_case(info: strawberry.Info, id: strawberry.ID | None, case_number: str | None) -> Case | None:
+    if id is not None:
+        return await one(info, CASE, decode_id(id, "Case", "id"))
+    if case_number is not None:
+        async with info.context.sessions() as session:
+            key = await session.scalar(sa.select(cases.c.id).where(cases.c.case_number == normalise_number(case_number)))
+        return await one(info, CASE, key) if key else None
+    return None
+
+
+@strawberry.input(description="登记案件（案源登记）")
+class RegisterCaseInput:
+    entity_id: strawberry.ID
+    agency_id: strawberry.ID
+    item_code: str = strawberry.field(description="执法事项编码；自动取违法行为发生日有效的版本")
+    violation_date: dt.date
+    officer_ids: list[strawberry.ID] = strawberry.field(description="承办人员，第一位为主办")
+    procedure: Procedure = Procedure.GENERAL
+    facts: JSON | None = strawberry.field(default=None, description="案件事实，键为事项定义的事实名称")
+    description: str = ""
+
+
+@strawberry.type(description="登记案件的结果")
+class RegisterCasePayload:
+    case: Case | None
+    errors: list[UserError]
+
+
+async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput) -> RegisterCasePayload:
+    async def work(session):
+        if input.facts is not None and not isinstance(input.facts, dict):
+            from core.errors import UserError as RuleError
+
+            raise RuleError("FACTS_INVALID", "facts 应为以事实名称为键的对象", "facts")
+        new = NewCase(
+            entity_id=decode_id(input.entity_id, "Entity", "entityId"),
+            agency_id=decode_id(input.agency_id, "Agency", "agencyId"),
+            item_code=input.item_code.strip(),
+            violation_date=input.violation_date,
+            officer_ids=[decode_id(o, "Officer", "officerIds") for o in input.officer_ids],
+            procedure=to_core(m.Procedure, input.procedure),
+            facts=input.facts or {},
+            description=input.description,
+        )
+        return (await register_case(session, info.context.actor, new)).id
+
+    key, errors = await run_mutation(info, work)
+    case = await one(info, CASE, key, "case") if key else None
+    return RegisterCasePayload(case=case, errors=errors)

@@ -1,0 +1,148 @@
+"""Domains and enforcement items (执法事项) in GraphQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+import strawberry
+
+from core.catalog import models as m
+from core.catalog.spec import MEASURES, PENALTY_KINDS
+from core.clock import legal_today
+from schema.enums import ItemKind, from_core
+from schema.pages import connection, contains
+from schema.planner import Kind
+from schema.relay import Connection, Node, PageRequest, global_id
+from schema.scalars import Money
+
+items = m.CatalogItemVersion.__table__
+
+
+@strawberry.type(description="执法领域（由插件提供）")
+class Domain:
+    code: str
+    name_zh: str
+    name_en: str
+    plugin: str = strawberry.field(description="提供该领域的插件")
+    plugin_version: str
+
+
+@strawberry.type(description="处罚种类或措施：代码与中文名称")
+class Term:
+    code: str
+    name: str
+
+
+@strawberry.type(description="事项要求记录的事实（类型化）")
+class FactDefinition:
+    name: str = strawberry.field(description="事实名称，裁量条件中使用")
+    type: str = strawberry.field(description="money | integer | decimal | boolean | text | enum | date")
+    label: str
+    required: bool
+    choices: list[str]
+    unit: str | None
+
+
+@strawberry.type(description="执法事项的一个版本（立改废均以新版本体现）")
+class CatalogItem(Node):
+    code: str
+    version: int
+    domain: str
+    name: str
+    kind: ItemKind
+    violated: str = strawberry.field(description="违法条款")
+    basis: str = strawberry.field(description="处罚依据")
+    law_version: dt.date | None = strawberry.field(description="所引法律的版本日期")
+    penalty_kinds: list[Term]
+    measures: list[Term] = strawberry.field(description="责令改正等非处罚措施")
+    delegable: bool = strawberry.field(description="可赋权乡镇（街道）行使")
+    major_fine: Money | None = strawberry.field(description="罚款达到此数额即为重大处罚")
+    major_kinds: list[Term] = strawberry.field(description="作出即为重大处罚的处罚种类")
+    limitation: str = strawberry.field(description="追责时效：2y 或 5y（行政处罚法第三十六条）")
+    facts: list[FactDefinition]
+    effective_from: dt.date
+    repealed_on: dt.date | None = strawberry.field(description="失效日期（不含当日）")
+
+
+def _terms(codes: list[str], names: dict[str, str]) -> list[Term]:
+    return [Term(code=c, name=names[c]) for c in codes]
+
+
+def _item(r) -> CatalogItem:
+    return CatalogItem(
+        id=global_id("CatalogItem", r.id),
+        code=r.code,
+        version=r.version,
+        domain=r.domain_code,
+        name=r.name,
+        kind=from_core(ItemKind, m.ItemKind(r.kind)),
+        violated=r.violated,
+        basis=r.basis,
+        law_version=r.law_version,
+        penalty_kinds=_terms(r.penalty_kinds, PENALTY_KINDS),
+        measures=_terms(r.measures, MEASURES),
+        delegable=r.delegable,
+        major_fine=r.major_fine_fen,
+        major_kinds=_terms(r.major_kinds, PENALTY_KINDS),
+        limitation=r.limitation,
+        facts=[
+            FactDefinition(
+                name=f["name"],
+                type=f["type"],
+                label=f["label"],
+                required=f.get("required", False),
+                choices=f.get("choices", []),
+                unit=f.get("unit"),
+            )
+            for f in r.facts
+        ],
+        effective_from=r.effective_from,
+        repealed_on=r.repealed_on,
+    )
+
+
+ITEM = Kind("CatalogItem", items, _item)
+
+
+@strawberry.input(description="执法事项筛选")
+class CatalogItemFilter:
+    domain: str | None = None
+    kind: ItemKind | None = None
+    code: str | None = None
+    search: str | None = strawberry.field(default=None, description="在事项名称、违法条款和处罚依据中查找")
+    delegable: bool | None = None
+    as_of: dt.date | None = strawberry.field(default=None, description="在该日有效的版本；默认今天")
+
+
+@strawberry.enum(description="执法事项排序")
+class CatalogItemOrder(enum.Enum):
+    CODE_ASC = strawberry.enum_value("code_asc", description="按事项编码升序")
+
+
+async def resolve_catalog_items(
+    info: strawberry.Info, filter: CatalogItemFilter | None, order: CatalogItemOrder, page: PageRequest
+) -> Connection[CatalogItem]:
+    f = filter or CatalogItemFilter()
+    day = f.as_of or legal_today()
+    where = [items.c.effective_from <= day, sa.or_(items.c.repealed_on.is_(None), items.c.repealed_on > day)]
+    if f.domain:
+        where.append(items.c.domain_code == f.domain)
+    if f.kind:
+        where.append(items.c.kind == f.kind.value)
+    if f.code:
+        where.append(items.c.code == f.code)
+    if f.delegable is not None:
+        where.append(items.c.delegable == f.delegable)
+    if f.search:
+        where.append(sa.or_(*(contains(c, f.search) for c in (items.c.name, items.c.violated, items.c.basis))))
+    return await connection(info, ITEM, where, (items.c.code, items.c.id), False, page)
+
+
+def resolve_domains(info: strawberry.Info) -> list[Domain]:
+    catalog = info.context.plugins.catalog
+    return [
+        Domain(code=d.code, name_zh=d.name_zh, name_en=d.name_en, plugin=catalog.domain_plugin[d.code], plugin_version=d.version)
+        for d in catalog.domains.values()
+    ]

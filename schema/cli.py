@@ -1,0 +1,143 @@
+"""The `zhifa` command."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.config import Settings
+from core.plugin_manager import PluginError, PluginManager, PluginsConfig
+
+app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据", no_args_is_help=True)
+plugins_app = typer.Typer(help="插件", no_args_is_help=True)
+schema_app = typer.Typer(help="GraphQL 模式", no_args_is_help=True)
+audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (demo_app, "demo"), (plugins_app, "plugins"), (schema_app, "schema"), (audit_app, "audit")):
+    app.add_typer(sub, name=name)
+
+console = Console()
+
+
+def _plugins(settings: Settings) -> PluginManager:
+    try:
+        return PluginManager(PluginsConfig.read(settings.plugins_file), trace=settings.trace_plugins).load()
+    except PluginError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """应用全部数据库迁移（核心及插件分支），并把插件的执法事项同步为版本化记录。"""
+    settings = Settings.from_env()
+    console.print(f"数据库：{settings.database_url}")
+    report = asyncio.run(_upgrade(settings, _plugins(settings)))
+    console.print(f"已是最新。领域 {report.domains} 个；新增事项 {len(report.added)} 项，修订 {len(report.amended)} 项。")
+
+
+async def _upgrade(settings: Settings, plugins: PluginManager):
+    from core.catalog.sync import CatalogSyncError, sync_catalog
+    from core.db import make_engine, session_factory, transaction
+    from core.migrate import upgrade_async
+
+    await upgrade_async(settings.database_url, [path for _, path in plugins.migration_folders()])
+    engine = make_engine(settings.database_url)
+    try:
+        async with transaction(session_factory(engine)) as session:
+            return await sync_catalog(session, plugins.catalog)
+    except CatalogSyncError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """启动 GraphQL 服务（/graphql，浏览器中打开即为 GraphiQL）。"""
+    import uvicorn
+
+    console.print(f"GraphQL：http://{host}:{port}/graphql")
+    uvicorn.run("schema.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@demo_app.command("load")
+def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
+    """载入一个演示县：县局及乡镇、五个专业队伍、司法局、约 50 名人员、相对人与案件。"""
+    from core.demo import load_demo
+
+    settings = Settings.from_env()
+    plugins = _plugins(settings)
+    asyncio.run(_upgrade(settings, plugins))
+    summary = asyncio.run(load_demo(settings.database_url, plugins.catalog, seed=seed, cases=cases, entities=entities, console=console))
+    console.print(summary)
+
+
+@demo_app.command("serve")
+def demo_serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """一步到位：迁移数据库、载入演示数据（如尚未载入）并启动服务。"""
+    demo_load()
+    serve(host=host, port=port)
+
+
+@plugins_app.command("list")
+def plugins_list() -> None:
+    """列出已加载的插件、版本及其事项、裁量基准、检查清单数量。"""
+    plugins = _plugins(Settings.from_env())
+    catalog = plugins.catalog
+    table = Table("插件", "版本", "来源", "领域", "事项", "裁量基准", "检查清单", "检查要点")
+    for name, loaded in plugins.loaded.items():
+        domains = [c for c, p in catalog.domain_plugin.items() if p == name]
+        codes = [c for c, p in catalog.item_plugin.items() if p == name]
+        lists = [c for c in catalog.checklists.values() if c.domain in domains]
+        table.add_row(
+            name,
+            loaded.version,
+            loaded.source,
+            "、".join(domains),
+            str(len(codes)),
+            str(sum(1 for c in codes if c in catalog.tables)),
+            str(len(lists)),
+            str(sum(len(c.points) for c in lists)),
+        )
+    console.print(table)
+
+
+@schema_app.command("export")
+def schema_export(output: Path = typer.Option(None, "--output", "-o", help="写入文件；省略则打印")) -> None:
+    """打印或写出 GraphQL 模式（SDL）。仓库中的 schema.graphql 由此生成。"""
+    from schema.build import build_schema
+
+    sdl = build_schema(_plugins(Settings.from_env())).as_str() + "\n"
+    if output is None:
+        typer.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        console.print(f"已写入 {output}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """逐条核验审计哈希链，指出第一处断裂。"""
+    from core.audit.service import verify
+    from core.db import make_engine, session_factory
+
+    async def run():
+        engine = make_engine(Settings.from_env().database_url)
+        try:
+            async with session_factory(engine)() as session:
+                return await verify(session)
+        finally:
+            await engine.dispose()
+
+    checked, broken = asyncio.run(run())
+    if broken:
+        console.print(f"[red]审计链断裂：第 {broken.seq} 条：{broken.reason}[/red]（已核验 {checked} 条）")
+        raise typer.Exit(1)
+    console.print(f"审计链完整：共 {checked} 条记录。")

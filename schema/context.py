@@ -1,0 +1,20 @@
+"""What every resolver can reach: sessions, the loaded plug-ins, settings and the acting user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.config import Settings
+from core.plugin_manager import PluginManager
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass
+class Context:
+    sessions: async_sessionmaker[AsyncSession]
+    plugins: PluginManager
+    settings: Settings
+    actor: str = ANONYMOUS

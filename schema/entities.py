@@ -1,0 +1,122 @@
+"""Regulated entities in GraphQL: reading, filtering and registering them."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from core.entities import models as m
+from core.entities.masking import mask_id_number, mask_phone
+from core.entities.service import NewEntity, create_entity
+from schema.enums import EntityKind, from_core, to_core
+from schema.errors import UserError, run_mutation
+from schema.pages import connection, contains, decode_id, one
+from schema.people import REGION, Region
+from schema.planner import Kind, Relation
+from schema.relay import Connection, Node, PageRequest, global_id
+
+entities = m.Entity.__table__
+
+
+@strawberry.type(description="行政相对人")
+class Entity(Node):
+    kind: EntityKind
+    name: str
+    credit_code: str | None = strawberry.field(description="统一社会信用代码（自然人为空）")
+    id_number: str | None = strawberry.field(description="公民身份号码（已脱敏，如 330203********1234）")
+    identifier_override: bool = strawberry.field(description="代码校验未通过、经确认例外登记")
+    legal_representative: str | None
+    phone: str | None = strawberry.field(description="联系电话（已脱敏）")
+    address: str
+    industry_tags: list[str]
+    region: Region | None = None
+
+
+def _entity(r) -> Entity:
+    return Entity(
+        id=global_id("Entity", r.id),
+        kind=from_core(EntityKind, m.EntityKind(r.kind)),
+        name=r.name,
+        credit_code=r.credit_code,
+        id_number=mask_id_number(r.id_number),
+        identifier_override=r.identifier_override,
+        legal_representative=r.legal_representative,
+        phone=mask_phone(r.phone),
+        address=r.address,
+        industry_tags=list(r.industry_tags or []),
+    )
+
+
+ENTITY = Kind("Entity", entities, _entity, {"region": Relation("one", REGION, "region_id")})
+
+
+@strawberry.input(description="行政相对人筛选")
+class EntityFilter:
+    kind: EntityKind | None = None
+    region_id: strawberry.ID | None = None
+    name_contains: str | None = None
+    credit_code: str | None = None
+
+
+@strawberry.enum(description="行政相对人排序")
+class EntityOrder(enum.Enum):
+    NAME_ASC = strawberry.enum_value("name_asc", description="按名称升序")
+
+
+async def resolve_entities(
+    info: strawberry.Info, filter: EntityFilter | None, order: EntityOrder, page: PageRequest
+) -> Connection[Entity]:
+    f, where = filter or EntityFilter(), []
+    if f.kind:
+        where.append(entities.c.kind == f.kind.value)
+    if f.region_id:
+        where.append(entities.c.region_id == decode_id(f.region_id, "Region", "filter.regionId"))
+    if f.name_contains:
+        where.append(contains(entities.c.name, f.name_contains))
+    if f.credit_code:
+        where.append(entities.c.credit_code == f.credit_code.strip().upper())
+    return await connection(info, ENTITY, where, (entities.c.name, entities.c.id), False, page)
+
+
+@strawberry.input(description="登记行政相对人")
+class CreateEntityInput:
+    kind: EntityKind
+    name: str
+    address: str
+    region_id: strawberry.ID
+    credit_code: str | None = strawberry.field(default=None, description="统一社会信用代码（法人、个体工商户、其他组织必填）")
+    id_number: str | None = strawberry.field(default=None, description="公民身份号码（自然人必填）")
+    confirm_identifier_override: bool = strawberry.field(
+        default=False, description="代码校验位不符但确为登记机关核发时，确认例外登记（将记入审计）"
+    )
+    legal_representative: str | None = None
+    phone: str | None = None
+    industry_tags: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="登记行政相对人的结果")
+class CreateEntityPayload:
+    entity: Entity | None
+    errors: list[UserError]
+
+
+async def resolve_create_entity(info: strawberry.Info, input: CreateEntityInput) -> CreateEntityPayload:
+    async def work(session):
+        new = NewEntity(
+            kind=to_core(m.EntityKind, input.kind),
+            name=input.name,
+            address=input.address,
+            region_id=decode_id(input.region_id, "Region", "regionId"),
+            credit_code=input.credit_code,
+            id_number=input.id_number,
+            confirm_identifier_override=input.confirm_identifier_override,
+            legal_representative=input.legal_representative,
+            phone=input.phone,
+            industry_tags=input.industry_tags,
+        )
+        return (await create_entity(session, info.context.actor, new)).id
+
+    key, errors = await run_mutation(info, work)
+    entity = await one(info, ENTITY, key, "entity") if key else None
+    return CreateEntityPayload(entity=entity, errors=errors)

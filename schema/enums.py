@@ -1,0 +1,36 @@
+"""GraphQL enums made from the core's labelled enums: UPPER_SNAKE values, Chinese descriptions."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from core.catalog.models import ItemKind as CoreItemKind
+from core.cases.models import CaseStatus as CoreCaseStatus, Procedure as CoreProcedure
+from core.entities.models import EntityKind as CoreEntityKind
+from core.labels import LabeledEnum
+from core.people import models as people
+
+
+def graphql_enum(core: type[LabeledEnum], name: str, description: str) -> type[enum.Enum]:
+    members = {m.name: strawberry.enum_value(m.value, description=m.label) for m in core}
+    return strawberry.enum(enum.Enum(name, members), description=description)
+
+
+def to_core(core: type[LabeledEnum], value: enum.Enum | None) -> LabeledEnum | None:
+    return None if value is None else core(value.value)
+
+
+CaseStatus = graphql_enum(CoreCaseStatus, "CaseStatus", "案件状态")
+Procedure = graphql_enum(CoreProcedure, "Procedure", "办案程序")
+EntityKind = graphql_enum(CoreEntityKind, "EntityKind", "行政相对人类别")
+ItemKind = graphql_enum(CoreItemKind, "ItemKind", "执法事项类别")
+RegionLevel = graphql_enum(people.RegionLevel, "RegionLevel", "行政区划层级")
+AgencyKind = graphql_enum(people.AgencyKind, "AgencyKind", "执法主体类别")
+OfficerRole = graphql_enum(people.OfficerRole, "OfficerRole", "人员角色")
+CertificateStatus = graphql_enum(people.CertificateStatus, "CertificateStatus", "执法证状态")
+
+
+def from_core(gql: type[enum.Enum], value: LabeledEnum) -> enum.Enum:
+    return gql(value.value)

@@ -1,0 +1,58 @@
+"""The one connection resolver every list uses: filter, keyset page, planned relations, count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+from graphql import GraphQLError
+
+from schema.planner import Kind, child_selections, fetch_by_ids, fetch_rows, merge_selections
+from schema.relay import Connection, PageRequest, keyset, make_connection, parse_global_id
+
+
+async def connection(
+    info: strawberry.Info,
+    kind: Kind,
+    where: list[sa.ColumnElement[bool]],
+    order: tuple[sa.Column, ...],
+    descending: bool,
+    page: PageRequest,
+) -> Connection:
+    selections = [s for f in info.selected_fields for s in f.selections]
+    node_selection = child_selections(selections, "edges", "node") or []
+    base = sa.select(kind.table).where(*where)
+    stmt, size = keyset(base, order, descending, page)
+    async with info.context.sessions() as session:
+        pairs = await fetch_rows(session, kind, stmt, node_selection)
+        total = 0
+        if "totalCount" in merge_selections(selections):
+            total = await session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    keys = [tuple(getattr(row, c.key) for c in order) for _, row in pairs]
+    return make_connection([obj for obj, _ in pairs], keys, size, page, total)
+
+
+async def one(info: strawberry.Info, kind: Kind, key: Any, *path: str) -> Any | None:
+    """One object by id, with what the selection under `path` asks for (mutation payloads, node)."""
+    selections = [s for f in info.selected_fields for s in f.selections]
+    nested = child_selections(selections, *path) if path else selections
+    async with info.context.sessions() as session:
+        found = await fetch_by_ids(session, kind, [key], nested or [])
+    return found.get(key)
+
+
+def decode_id(value: strawberry.ID | None, type_name: str, field: str) -> Any:
+    """A global ID of the expected type, or a clear error naming the argument."""
+    if value is None:
+        return None
+    parsed = parse_global_id(value)
+    if parsed is None or parsed[0] != type_name:
+        raise GraphQLError(f"{field} 不是有效的 {type_name} ID", extensions={"code": "ID_INVALID", "field": field})
+    return parsed[1]
+
+
+def contains(column: sa.ColumnElement, text: str) -> sa.ColumnElement[bool]:
+    """Case-insensitive substring match with LIKE wildcards in the user's text escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

@@ -1,0 +1,125 @@
+"""The root Query of the core; plug-ins' fields are merged in by schema.build."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema import catalog, cases, entities, people
+from schema.pages import one
+from schema.relay import Connection, Node, PageRequest, parse_global_id
+
+PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
+
+NODE_KINDS = {
+    kind.name: kind
+    for kind in (people.REGION, people.AGENCY, people.OFFICER, entities.ENTITY, catalog.ITEM, cases.CASE)
+}
+
+
+@strawberry.type(description="查询")
+class Query:
+    @strawberry.field(description="按全局 ID 取回任意对象；ID 无效或对象不存在时为 null")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+        parsed = parse_global_id(id)
+        if parsed is None or parsed[0] not in NODE_KINDS:
+            return None
+        return await one(info, NODE_KINDS[parsed[0]], parsed[1])
+
+    @strawberry.field(description="已加载的执法领域")
+    def domains(self, info: strawberry.Info) -> list[catalog.Domain]:
+        return catalog.resolve_domains(info)
+
+    @strawberry.field(description=f"行政区划。{PAGE_ARGS}")
+    async def regions(
+        self,
+        info: strawberry.Info,
+        filter: people.RegionFilter | None = None,
+        order: people.RegionOrder = people.RegionOrder.CODE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[people.Region]:
+        return await people.resolve_regions(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=f"执法主体。{PAGE_ARGS}")
+    async def agencies(
+        self,
+        info: strawberry.Info,
+        filter: people.AgencyFilter | None = None,
+        order: people.AgencyOrder = people.AgencyOrder.NAME_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[people.Agency]:
+        return await people.resolve_agencies(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=f"执法人员。{PAGE_ARGS}")
+    async def officers(
+        self,
+        info: strawberry.Info,
+        filter: people.OfficerFilter | None = None,
+        order: people.OfficerOrder = people.OfficerOrder.NAME_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[people.Officer]:
+        return await people.resolve_officers(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=f"行政相对人。{PAGE_ARGS}")
+    async def entities(
+        self,
+        info: strawberry.Info,
+        filter: entities.EntityFilter | None = None,
+        order: entities.EntityOrder = entities.EntityOrder.NAME_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[entities.Entity]:
+        return await entities.resolve_entities(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=f"执法事项目录（默认今天有效的版本）。{PAGE_ARGS}")
+    async def catalog_items(
+        self,
+        info: strawberry.Info,
+        filter: catalog.CatalogItemFilter | None = None,
+        order: catalog.CatalogItemOrder = catalog.CatalogItemOrder.CODE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[catalog.CatalogItem]:
+        return await catalog.resolve_catalog_items(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description=f"案件。{PAGE_ARGS}")
+    async def cases(
+        self,
+        info: strawberry.Info,
+        filter: cases.CaseFilter | None = None,
+        order: cases.CaseOrder = cases.CaseOrder.REGISTERED_AT_DESC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[cases.Case]:
+        return await cases.resolve_cases(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description="按全局 ID 或案号取一个案件")
+    async def case(
+        self, info: strawberry.Info, id: strawberry.ID | None = None, case_number: str | None = None
+    ) -> cases.Case | None:
+        return await cases.resolve_case(info, id, case_number)
+
+
+@strawberry.type(description="变更")
+class Mutation:
+    @strawberry.mutation(description="登记行政相对人")
+    async def create_entity(self, info: strawberry.Info, input: entities.CreateEntityInput) -> entities.CreateEntityPayload:
+        return await entities.resolve_create_entity(info, input)
+
+    @strawberry.mutation(description="登记案件（案源登记），取违法行为发生日有效的事项版本并编号")
+    async def register_case(self, info: strawberry.Info, input: cases.RegisterCaseInput) -> cases.RegisterCasePayload:
+        return await cases.resolve_register_case(info, input)
