@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-from strawberry.types import ExecutionContext
 
 from core.catalog.sync import pending_changes
 from core.config import Settings
@@ -31,7 +28,7 @@ class StartupError(RuntimeError):
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI app with our context and our handling of unexpected errors."""
+    """Strawberry's ASGI app, handing every resolver the one shared context."""
 
     def __init__(self, schema, context: Context):
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
@@ -39,19 +36,6 @@ class GraphQLApp(GraphQL):
 
     async def get_context(self, request: Request, response: Any) -> Context:
         return self.context
-
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        for error in errors:
-            if _is_unexpected(error):
-                error_id = uuid.uuid4().hex[:12]
-                log.error("unexpected error %s", error_id, exc_info=error.original_error)
-                error.message = f"服务器内部错误（错误编号 {error_id}），请联系管理员"
-                error.extensions = {"code": "INTERNAL_ERROR", "errorId": error_id}
-
-
-def _is_unexpected(error: GraphQLError) -> bool:
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
 
 
 def create_app(settings: Settings | None = None, plugins: PluginManager | None = None) -> Starlette:

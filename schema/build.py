@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 
 from core.plugin_manager import PluginError, PluginManager
 from schema import catalog, cases, entities, people
+from schema.errors import MaskUnexpectedErrors
 from schema.query import Mutation, Query
 
 
@@ -31,5 +32,6 @@ def build_schema(plugins: PluginManager) -> strawberry.Schema:
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        extensions=[MaskUnexpectedErrors],
         types=[people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case],
     )

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import errors as core_errors
 from core.db import transaction
+
+log = logging.getLogger("zhifa")
 
 
 @strawberry.type(description="业务规则错误")
@@ -41,3 +46,22 @@ async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[An
         return None, [UserError(field=None, code="VERSION_CONFLICT", message="记录已被他人修改，请刷新后重试")]
     except IntegrityError:
         return None, [UserError(field=None, code="CONFLICT", message="与已有记录冲突（可能已被同时登记），请刷新后重试")]
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Anything that is not a deliberate GraphQL error is logged with an id and shown only as that id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: e.original_error is not None and not isinstance(e.original_error, GraphQLError))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
+        return GraphQLError(
+            f"服务器内部错误（错误编号 {error_id}），请联系管理员",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_ERROR", "errorId": error_id},
+        )

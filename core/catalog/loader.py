@@ -199,8 +199,11 @@ def read_toml(path: Path, problems: Problems) -> dict[str, Any]:
 def _top(document: dict[str, Any], key: str, where: str, problems: Problems, allowed: Iterable[str]) -> list[Entry]:
     for extra in document.keys() - {key}:
         problems.add(f"{where}: {extra}", f"未知的顶层键，应只有 [[{key}]]")
-    root = Entry(document, where, problems, document.keys())
-    return root.entries(key, key, allowed)
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        problems.add(f"{where}: {key}", f"应写成 [[{key}]] 表数组")
+        return []
+    return [Entry(v, f"{where}: {key}[{i}]", problems, allowed) for i, v in enumerate(value)]
 
 
 def _label(entry: Entry) -> str:

@@ -1,0 +1,19 @@
+"""Planned pages: the SQL statements a request runs do not grow with the page size."""
+
+PAGE = """query($n: Int) { cases(first: $n) { totalCount edges { node {
+  caseNumber status entity { name region { name } } item { code name } agency { name parent { name } }
+  officers { name agency { name } } timeline { kind } } } } }"""
+
+
+async def test_a_50_case_page_runs_as_many_statements_as_a_5_case_page(api, demo, statements):
+    counts = {}
+    for size in (5, 50):
+        statements["n"] = 0
+        data = await api(PAGE, {"n": size})
+        assert len(data["cases"]["edges"]) == size
+        assert all(e["node"]["officers"] and e["node"]["entity"]["region"] for e in data["cases"]["edges"])
+        counts[size] = statements["n"]
+    assert counts[5] == counts[50]
+    # page, count, entity, region, item, agency, parent, officers (link + rows), their agency,
+    # timeline (link + rows): one statement per selected relation, never one per row
+    assert counts[50] == 12
