@@ -23,7 +23,9 @@ from rich.console import Console
 
 from core.catalog.sync import sync_catalog
 from core.db import make_engine, session_factory, transaction
+from core.config import Settings
 from core.demo import load_demo
+from core.entities.crypto import DataKey
 from core.migrate import upgrade_async
 from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 
@@ -54,7 +56,7 @@ async def prepare(url: str) -> None:
     async with transaction(session_factory(engine)) as session:
         await sync_catalog(session, plugins.catalog)
     await engine.dispose()
-    await load_demo(url, plugins.catalog, seed=2026, cases=500, entities=200, console=Console(quiet=True))
+    await load_demo(url, plugins.catalog, DataKey.from_hex(Settings.from_env().data_key_hex()), seed=2026, cases=500, entities=200, console=Console(quiet=True))
 
 
 async def load(call, requests: int, clients: int) -> tuple[list[float], float]:

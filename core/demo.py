@@ -24,6 +24,7 @@ from core.cases.service import CASE_DOC_TYPE
 from core.catalog.models import CatalogItemVersion, ItemKind
 from core.catalog.registry import Catalog
 from core.clock import LEGAL_ZONE, legal_today
+from core.entities.crypto import DataKey
 from core.db import make_engine, session_factory, transaction
 from core.ids import new_id
 from core.entities.models import Entity, EntityKind
@@ -97,21 +98,23 @@ STATUS_WEIGHTS = {
 }
 
 
-async def load_demo(database_url: str, catalog: Catalog, *, seed: int, cases: int, entities: int, console: Console) -> str:
+async def load_demo(
+    database_url: str, catalog: Catalog, key: DataKey, *, seed: int, cases: int, entities: int, console: Console
+) -> str:
     engine = make_engine(database_url)
     try:
         async with transaction(session_factory(engine)) as session:
             if await session.scalar(sa.select(Agency.id).where(Agency.name == BUREAU)):
                 return "演示数据已存在，未重复载入。"
-            builder = DemoBuilder(session, catalog, random.Random(seed), console)
+            builder = DemoBuilder(session, catalog, key, random.Random(seed), console)
             return await builder.build(cases=cases, entities=entities)
     finally:
         await engine.dispose()
 
 
 class DemoBuilder:
-    def __init__(self, session, catalog: Catalog, rng: random.Random, console: Console):
-        self.session, self.catalog, self.rng, self.console = session, catalog, rng, console
+    def __init__(self, session, catalog: Catalog, key: DataKey, rng: random.Random, console: Console):
+        self.session, self.catalog, self.key, self.rng, self.console = session, catalog, key, rng, console
         self.today = legal_today()
 
     async def build(self, *, cases: int, entities: int) -> str:
@@ -241,11 +244,13 @@ class DemoBuilder:
         if i % 10 == 9:  # one in ten is a natural person
             birth = dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randint(0, 15000))
             body = f"330902{birth:%Y%m%d}{i % 1000:03d}"
+            id_number = body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
             return Entity(
                 kind=EntityKind.NATURAL_PERSON,
                 name=self._name(),
-                id_number=body + ric.calc_check_digit(body),
-                phone=f"13{self.rng.randint(0, 9)}{self.rng.randint(10000000, 99999999)}",
+                id_number_cipher=self.key.encrypt(id_number),
+                id_number_digest=self.key.lookup(id_number),
+                phone_cipher=self.key.encrypt(f"13{self.rng.randint(0, 9)}{self.rng.randint(10000000, 99999999)}"),
                 address=f"浙江省舟山市定海区{region.name if region.level is RegionLevel.TOWNSHIP else ''}{street}",
                 region_id=region.id,
                 industry_tags=[trade],
@@ -261,7 +266,7 @@ class DemoBuilder:
             name=f"{name}（{i + 1:03d}）",
             credit_code=body + uscc.calc_check_digit(body),
             legal_representative=self._name(),
-            phone=f"0580-{self.rng.randint(2000000, 8999999)}",
+            phone_cipher=self.key.encrypt(f"0580-{self.rng.randint(2000000, 8999999)}"),
             address=f"浙江省舟山市定海区{street}",
             region_id=region.id,
             industry_tags=[trade],

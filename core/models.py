@@ -1,11 +1,13 @@
 """Every core table, imported in one place so migrations and tests see the whole schema."""
 
 from core.audit.models import AuditHead, AuditRecord
+from core.audit.reads import PersonalDataRead
 from core.cases.models import Case, CaseEvent, CaseOfficer, NumberSequence
 from core.catalog.models import CatalogItemVersion, Domain
 from core.db import Base
 from core.entities.models import Entity
 from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
+from core.ratelimit import RateWindow
 
 __all__ = [
     "Agency",
@@ -22,6 +24,8 @@ __all__ = [
     "NumberSequence",
     "Officer",
     "OfficerDomain",
+    "PersonalDataRead",
     "Posting",
+    "RateWindow",
     "Region",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -16,9 +17,13 @@ from strawberry.asgi import GraphQL
 from core.catalog.sync import pending_changes
 from core.config import Settings
 from core.db import make_engine, session_factory
+from core.entities.crypto import DataKey
 from core.plugin_manager import PluginManager, PluginsConfig
+from schema.access import Access
+from schema.auth import TokenVerifier
 from schema.build import build_schema
 from schema.context import Context
+from schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited
 
 log = logging.getLogger("zhifa")
 
@@ -28,26 +33,43 @@ class StartupError(RuntimeError):
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI app, handing every resolver the one shared context."""
+    """Strawberry's ASGI app; the context is built per request around the authenticated viewer."""
 
-    def __init__(self, schema, context: Context):
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-        self.context = context
+    def __init__(self, schema, make_context, production: bool):
+        super().__init__(schema, graphql_ide=None if production else "graphiql", allow_queries_via_get=True)
+        self.make_context = make_context
 
     async def get_context(self, request: Request, response: Any) -> Context:
-        return self.context
+        return self.make_context(request.state.viewer)
 
 
 def create_app(settings: Settings | None = None, plugins: PluginManager | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     plugins = plugins or PluginManager(PluginsConfig.read(settings.plugins_file), trace=settings.trace_plugins).load()
     engine = make_engine(settings.database_url)
-    context = Context(sessions=session_factory(engine), plugins=plugins, settings=settings)
-    graphql = GraphQLApp(build_schema(plugins), context)
+    sessions = session_factory(engine)
+    key = DataKey.from_hex(settings.data_key_hex())
+    verifier = TokenVerifier(settings)
+
+    def make_context(viewer) -> Context:
+        return Context(sessions=sessions, plugins=plugins, settings=settings, access=Access(viewer, key))
+
+    graphql_app = GraphQLApp(build_schema(plugins, production=settings.production), make_context, settings.production)
+
+    async def graphql(request: Request):
+        if problem := csrf_problem(request):
+            return problem
+        viewer, problem = await authenticate(request, verifier)
+        if problem:
+            return problem
+        if problem := await rate_limited(request, viewer.subject, sessions, settings.rate_limit_per_minute):
+            return problem
+        request.state.viewer = viewer
+        return _Delegate(graphql_app)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        async with context.sessions() as session:
+        async with sessions() as session:
             stale = await pending_changes(session, plugins.catalog)
         if stale:
             raise StartupError(f"数据库中的执法事项与插件不一致（{len(stale)} 项，如 {stale[0]}）：请先运行 zhifa db upgrade")
@@ -56,13 +78,28 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            async with context.sessions() as session:
+            async with sessions() as session:
                 await session.execute(sa.text("SELECT 1"))
         except Exception:  # any database failure means not ready
             log.exception("health check failed")
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up", "plugins": list(plugins.loaded)})
 
-    app = Starlette(routes=[Route("/graphql", graphql), Route("/healthz", healthz)], lifespan=lifespan)
-    app.state.context = context
+    app = Starlette(
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        lifespan=lifespan,
+    )
+    app.state.sessions = sessions
+    app.state.key = key
     return app
+
+
+class _Delegate:
+    """Hands the request on to the GraphQL ASGI app after the guards let it through."""
+
+    def __init__(self, asgi_app):
+        self.asgi_app = asgi_app
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.asgi_app(scope, receive, send)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from core.plugin_manager import PluginError, PluginManager
 from schema import catalog, cases, entities, people
-from schema.errors import MaskUnexpectedErrors
+from schema.errors import ErrorCodes
+from schema.limits import MAX_TOKENS, QueryLimits
 from schema.query import Mutation, Query
 
 
@@ -25,13 +28,20 @@ def _merge(name: str, core: type, contributions: list[tuple[str, type]]) -> type
     return merge_types(name, (core, *(cls for _, cls in contributions))) if contributions else core
 
 
-def build_schema(plugins: PluginManager) -> strawberry.Schema:
+def build_schema(plugins: PluginManager, *, production: bool = False) -> strawberry.Schema:
+    """Production hides introspection and field suggestions; the limits hold in every mode."""
     contributed = plugins.graphql_contributions()
     query = _merge("Query", Query, [(p, cls) for p, c in contributed for cls in c.query])
     mutation = _merge("Mutation", Mutation, [(p, cls) for p, c in contributed for cls in c.mutation])
     return strawberry.Schema(
         query=query,
         mutation=mutation,
-        extensions=[MaskUnexpectedErrors],
+        extensions=[
+            ErrorCodes,
+            MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            AddValidationRules([QueryLimits]),
+            *([DisableIntrospection] if production else []),
+        ],
+        config=StrawberryConfig(disable_field_suggestions=production),
         types=[people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case],
     )

@@ -12,13 +12,14 @@ from strawberry.scalars import JSON
 from core.cases import models as m
 from core.cases.numbering import normalise_number
 from core.cases.service import NewCase, register_case
+from core.errors import UserError as RuleError
 from schema.catalog import ITEM, CatalogItem, items
 from schema.entities import ENTITY, Entity
 from schema.enums import CaseStatus, Procedure, from_core, to_core
 from schema.errors import UserError, run_mutation
-from schema.pages import connection, decode_id, one
+from schema.pages import connection, decode_id, one, planner
 from schema.people import AGENCY, OFFICER, Agency, Officer
-from schema.planner import Kind, Relation
+from schema.planner import Kind, Planner, Relation
 from schema.relay import Connection, Node, PageRequest, global_id
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
@@ -158,8 +159,9 @@ async def resolve_case(info: strawberry.Info, id: strawberry.ID | None, case_num
     if id is not None:
         return await one(info, CASE, decode_id(id, "Case", "id"))
     if case_number is not None:
-        async with info.context.sessions() as session:
-            key = await session.scalar(sa.select(cases.c.id).where(cases.c.case_number == normalise_number(case_number)))
+        async with planner(info) as plan:
+            stmt = plan.scoped(CASE, sa.select(cases.c.id).where(cases.c.case_number == normalise_number(case_number)))
+            key = await plan.session.scalar(stmt)
         return await one(info, CASE, key) if key else None
     return None
 
@@ -185,12 +187,16 @@ class RegisterCasePayload:
 async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput) -> RegisterCasePayload:
     async def work(session):
         if input.facts is not None and not isinstance(input.facts, dict):
-            from core.errors import UserError as RuleError
-
             raise RuleError("FACTS_INVALID", "facts 应为以事实名称为键的对象", "facts")
+        access = info.context.access
+        agency_id = decode_id(input.agency_id, "Agency", "agencyId")
+        access.require_enforcer_of(agency_id)
+        entity_id = decode_id(input.entity_id, "Entity", "entityId")
+        if not await Planner(session, access).exists(ENTITY, entity_id):
+            raise RuleError("ENTITY_NOT_FOUND", "行政相对人不存在或不在本机关管辖范围内", "entityId")
         new = NewCase(
-            entity_id=decode_id(input.entity_id, "Entity", "entityId"),
-            agency_id=decode_id(input.agency_id, "Agency", "agencyId"),
+            entity_id=entity_id,
+            agency_id=agency_id,
             item_code=input.item_code.strip(),
             violation_date=input.violation_date,
             officer_ids=[decode_id(o, "Officer", "officerIds") for o in input.officer_ids],

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from core.config import Settings
 from core.plugin_manager import PluginError, PluginManager, PluginsConfig
+from schema.cli_catalog import catalog_app
+from schema.cli_plugin import plugin_app
 
 app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -18,7 +20,17 @@ demo_app = typer.Typer(help="演示数据", no_args_is_help=True)
 plugins_app = typer.Typer(help="插件", no_args_is_help=True)
 schema_app = typer.Typer(help="GraphQL 模式", no_args_is_help=True)
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
-for sub, name in ((db_app, "db"), (demo_app, "demo"), (plugins_app, "plugins"), (schema_app, "schema"), (audit_app, "audit")):
+token_app = typer.Typer(help="访问令牌", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (plugins_app, "plugins"),
+    (schema_app, "schema"),
+    (audit_app, "audit"),
+    (token_app, "token"),
+    (plugin_app, "plugin"),
+    (catalog_app, "catalog"),
+):
     app.add_typer(sub, name=name)
 
 console = Console()
@@ -71,11 +83,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
     """载入一个演示县：县局及乡镇、五个专业队伍、司法局、约 50 名人员、相对人与案件。"""
     from core.demo import load_demo
+    from core.entities.crypto import DataKey
 
     settings = Settings.from_env()
     plugins = _plugins(settings)
     asyncio.run(_upgrade(settings, plugins))
-    summary = asyncio.run(load_demo(settings.database_url, plugins.catalog, seed=seed, cases=cases, entities=entities, console=console))
+    key = DataKey.from_hex(settings.data_key_hex())
+    summary = asyncio.run(
+        load_demo(settings.database_url, plugins.catalog, key, seed=seed, cases=cases, entities=entities, console=console)
+    )
     console.print(summary)
 
 
@@ -141,3 +157,40 @@ def audit_verify() -> None:
         console.print(f"[red]审计链断裂：第 {broken.seq} 条：{broken.reason}[/red]（已核验 {checked} 条）")
         raise typer.Exit(1)
     console.print(f"审计链完整：共 {checked} 条记录。")
+
+
+@token_app.command("issue")
+def token_issue(
+    subject: str = typer.Option(..., "--subject", help="officer:<人员ID> 或 service:<账号名>"),
+    role: list[str] = typer.Option(..., "--role", help="officer / auxiliary / legal_reviewer / agency_head / supervisor / provincial"),
+    agency: str = typer.Option(None, "--agency", help="所属执法主体的 UUID（人员和监督机关必填）"),
+    region: list[str] = typer.Option([], "--region", help="服务账号可读的行政区划代码，可多次给出"),
+    scope: list[str] = typer.Option([], "--scope", help="服务账号的读取范围，如 read:cases"),
+    hours: int = typer.Option(8, "--hours", help="有效小时数（不超过 720）"),
+) -> None:
+    """签发开发用 HS256 令牌（密钥取自 ZHIFA_JWT_SECRET；生产环境的令牌由统一身份认证签发）。"""
+    import datetime as dt
+
+    from core.access.viewer import Role
+    from schema.auth import issue_token
+
+    settings = Settings.from_env()
+    secret = settings.jwt_secret_or_dev()
+    if not secret:
+        console.print("[red]未设置 ZHIFA_JWT_SECRET[/red]")
+        raise typer.Exit(2)
+    unknown = [r for r in role if r not in {x.value for x in Role}]
+    if unknown:
+        console.print(f"[red]未知角色：{'、'.join(unknown)}[/red]")
+        raise typer.Exit(2)
+    token = issue_token(
+        secret,
+        subject=subject,
+        roles=role,
+        agency=agency,
+        regions=region,
+        scopes=scope,
+        audience=settings.jwt_audience,
+        lifetime=dt.timedelta(hours=hours),
+    )
+    typer.echo(token)

@@ -1,4 +1,4 @@
-"""What every resolver can reach: sessions, the loaded plug-ins, settings and the acting user."""
+"""What every resolver can reach: sessions, the loaded plug-ins, settings and the viewer's access."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.config import Settings
 from core.plugin_manager import PluginManager
-
-ANONYMOUS = "anonymous"
+from schema.access import Access
 
 
 @dataclass
@@ -17,4 +16,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     plugins: PluginManager
     settings: Settings
-    actor: str = ANONYMOUS
+    access: Access
+
+    @property
+    def actor(self) -> str:
+        return self.access.viewer.subject

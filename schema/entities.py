@@ -7,8 +7,8 @@ import enum
 import strawberry
 
 from core.entities import models as m
-from core.entities.masking import mask_id_number, mask_phone
 from core.entities.service import NewEntity, create_entity
+from schema.access import Access
 from schema.enums import EntityKind, from_core, to_core
 from schema.errors import UserError, run_mutation
 from schema.pages import connection, contains, decode_id, one
@@ -24,10 +24,10 @@ class Entity(Node):
     kind: EntityKind
     name: str
     credit_code: str | None = strawberry.field(description="统一社会信用代码（自然人为空）")
-    id_number: str | None = strawberry.field(description="公民身份号码（已脱敏，如 330203********1234）")
+    id_number: str | None = strawberry.field(description="公民身份号码：有权角色可见全文（每次读取均留痕），其他角色脱敏，如 330203********1234")
     identifier_override: bool = strawberry.field(description="代码校验未通过、经确认例外登记")
     legal_representative: str | None
-    phone: str | None = strawberry.field(description="联系电话（已脱敏）")
+    phone: str | None = strawberry.field(description="联系电话：有权角色可见全文（读取留痕），其他角色脱敏")
     address: str
     industry_tags: list[str]
     region: Region | None = None
@@ -39,16 +39,16 @@ def _entity(r) -> Entity:
         kind=from_core(EntityKind, m.EntityKind(r.kind)),
         name=r.name,
         credit_code=r.credit_code,
-        id_number=mask_id_number(r.id_number),
+        id_number=None,  # filled by Access.show_entity_personal_data
         identifier_override=r.identifier_override,
         legal_representative=r.legal_representative,
-        phone=mask_phone(r.phone),
+        phone=None,
         address=r.address,
         industry_tags=list(r.industry_tags or []),
     )
 
 
-ENTITY = Kind("Entity", entities, _entity, {"region": Relation("one", REGION, "region_id")})
+ENTITY = Kind("Entity", entities, _entity, {"region": Relation("one", REGION, "region_id")}, Access.show_entity_personal_data)
 
 
 @strawberry.input(description="行政相对人筛选")
@@ -103,11 +103,15 @@ class CreateEntityPayload:
 
 async def resolve_create_entity(info: strawberry.Info, input: CreateEntityInput) -> CreateEntityPayload:
     async def work(session):
+        access = info.context.access
+        access.require_staff()
+        region_id = decode_id(input.region_id, "Region", "regionId")
+        access.require_region(region_id)
         new = NewEntity(
             kind=to_core(m.EntityKind, input.kind),
             name=input.name,
             address=input.address,
-            region_id=decode_id(input.region_id, "Region", "regionId"),
+            region_id=region_id,
             credit_code=input.credit_code,
             id_number=input.id_number,
             confirm_identifier_override=input.confirm_identifier_override,
@@ -115,7 +119,7 @@ async def resolve_create_entity(info: strawberry.Info, input: CreateEntityInput)
             phone=input.phone,
             industry_tags=input.industry_tags,
         )
-        return (await create_entity(session, info.context.actor, new)).id
+        return (await create_entity(session, info.context.actor, new, access.key)).id
 
     key, errors = await run_mutation(info, work)
     entity = await one(info, ENTITY, key, "entity") if key else None

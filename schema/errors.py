@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +34,7 @@ async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[An
     """Run `work(session)` in one transaction; a rule violation rolls everything back."""
     try:
         async with transaction(info.context.sessions) as session:
+            await info.context.access.prepare(session)
             return await work(session), []
     except core_errors.UserErrors as exc:
         return None, [_convert(e) for e in exc.errors]
@@ -48,13 +49,27 @@ async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[An
         return None, [UserError(field=None, code="CONFLICT", message="与已有记录冲突（可能已被同时登记），请刷新后重试")]
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Anything that is not a deliberate GraphQL error is logged with an id and shown only as that id."""
+class ErrorCodes(MaskErrors):
+    """Every error leaves with a code. Unexpected ones are logged with an id and shown only as that
+    id; parse and validation errors get the standard codes when no rule set one."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda e: e.original_error is not None and not isinstance(e.original_error, GraphQLError))
+        super().__init__(should_mask_error=lambda e: True)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is not None and not isinstance(original, GraphQLError):
+            return self._unexpected(error)
+        if (error.extensions or {}).get("code"):
+            return error
+        if isinstance(error, GraphQLSyntaxError):
+            code = "QUERY_TOO_LARGE" if "tokens" in error.message else "GRAPHQL_PARSE_FAILED"
+        else:
+            code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_REQUEST"
+        error.extensions = {**(error.extensions or {}), "code": code}
+        return error
+
+    def _unexpected(self, error: GraphQLError) -> GraphQLError:
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
         return GraphQLError(

@@ -1,15 +1,31 @@
-"""The one connection resolver every list uses: filter, keyset page, planned relations, count."""
+"""The one connection resolver every list uses: authorize, filter, keyset page, planned relations, count."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 
-from schema.planner import Kind, child_selections, fetch_by_ids, fetch_rows, merge_selections
+from schema.planner import Kind, Planner, child_selections, merge_selections
 from schema.relay import Connection, PageRequest, keyset, make_connection, parse_global_id
+
+
+@asynccontextmanager
+async def planner(info: strawberry.Info) -> AsyncIterator[Planner]:
+    """A session for one resolver, with the viewer's jurisdiction loaded and clear reads recorded."""
+    context = info.context
+    async with context.sessions() as session:
+        await context.access.prepare(session)
+        yield Planner(session, context.access)
+        await context.access.record_reads(session)
+
+
+def _selections(info: strawberry.Info) -> list:
+    return [s for f in info.selected_fields for s in f.selections]
 
 
 async def connection(
@@ -20,25 +36,26 @@ async def connection(
     descending: bool,
     page: PageRequest,
 ) -> Connection:
-    selections = [s for f in info.selected_fields for s in f.selections]
+    info.context.access.require(kind.name)
+    selections = _selections(info)
     node_selection = child_selections(selections, "edges", "node") or []
-    base = sa.select(kind.table).where(*where)
-    stmt, size = keyset(base, order, descending, page)
-    async with info.context.sessions() as session:
-        pairs = await fetch_rows(session, kind, stmt, node_selection)
+    async with planner(info) as plan:
+        base = plan.scoped(kind, sa.select(kind.table).where(*where))
+        stmt, size = keyset(base, order, descending, page)
+        pairs = await plan.rows(kind, stmt, node_selection)
         total = 0
         if "totalCount" in merge_selections(selections):
-            total = await session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+            total = await plan.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     keys = [tuple(getattr(row, c.key) for c in order) for _, row in pairs]
     return make_connection([obj for obj, _ in pairs], keys, size, page, total)
 
 
 async def one(info: strawberry.Info, kind: Kind, key: Any, *path: str) -> Any | None:
-    """One object by id, with what the selection under `path` asks for (mutation payloads, node)."""
-    selections = [s for f in info.selected_fields for s in f.selections]
+    """One object by id if the viewer may see it, with what the selection under `path` asks for."""
+    selections = _selections(info)
     nested = child_selections(selections, *path) if path else selections
-    async with info.context.sessions() as session:
-        found = await fetch_by_ids(session, kind, [key], nested or [])
+    async with planner(info) as plan:
+        found = await plan.by_ids(kind, [key], nested or [])
     return found.get(key)
 
 

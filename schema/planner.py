@@ -2,8 +2,9 @@
 
 A `Kind` maps a GraphQL object type to a table, a row-to-object builder and its relations. The
 planner reads the selection, runs one statement per selected relation per level (never one per
-row), and wires plain objects together, so nested fields are attribute reads. The number of
-statements depends on the shape of the query, not on the page size.
+row), keeps every statement inside the viewer's jurisdiction, and wires plain objects together,
+so nested fields are attribute reads. The number of statements depends on the shape of the
+query, not on the page size.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
+
+from schema.access import Access
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Kind:
     table: sa.Table
     build: Callable[[Any], Any]
     relations: dict[str, Relation] = field(default_factory=dict)
+    # Adjusts built objects for the viewer (e.g. decrypting and masking personal data).
+    present: Callable[[Access, Any, Any], None] | None = None
 
 
 def merge_selections(selections: Iterable[Selection]) -> dict[str, list[SelectedField]]:
@@ -62,68 +67,67 @@ def child_selections(selections: Iterable[Selection], *path: str) -> list[Select
     return current
 
 
-async def attach(session: AsyncSession, kind: Kind, pairs: list[tuple[Any, Any]], selections: list[Selection]) -> None:
-    """Fill the selected relations of already-built objects; pairs are (object, row)."""
-    if not pairs:
-        return
-    selected = merge_selections(selections)
-    for name, relation in kind.relations.items():
-        if name not in selected:
-            continue
-        sub = [s for f in selected[name] for s in f.selections]
-        attr = _attr(name)
-        if relation.kind == "one":
-            await _attach_one(session, relation, attr, pairs, sub)
-        elif relation.kind == "many":
-            await _attach_many(session, relation, attr, pairs, sub)
-        else:
-            await _attach_values(session, relation, attr, pairs)
+class Planner:
+    """One request's fetches: a session and the viewer's access rules."""
 
+    def __init__(self, session: AsyncSession, access: Access):
+        self.session, self.access = session, access
 
-async def _attach_one(session: AsyncSession, rel: Relation, attr: str, pairs, sub) -> None:
-    keys = {getattr(row, rel.column) for _, row in pairs} - {None}
-    built = await fetch_by_ids(session, rel.target, keys, sub)
-    for obj, row in pairs:
-        setattr(obj, attr, built.get(getattr(row, rel.column)))
+    def scoped(self, kind: Kind, stmt: sa.Select) -> sa.Select:
+        return stmt.where(*self.access.where(kind.name, kind.table))
 
+    async def rows(self, kind: Kind, stmt: sa.Select, selections: list[Selection]) -> list[tuple[Any, Any]]:
+        """Run a statement over `kind.table` (already scoped) and attach what the selection asks for."""
+        rows = (await self.session.execute(stmt)).all()
+        pairs = [(kind.build(r), r) for r in rows]
+        if kind.present:
+            for obj, row in pairs:
+                kind.present(self.access, obj, row)
+        await self._attach(kind, pairs, selections)
+        return pairs
 
-async def _attach_many(session: AsyncSession, rel: Relation, attr: str, pairs, sub) -> None:
-    ids = [row.id for _, row in pairs]
-    links = (await session.execute(rel.link(ids))).all()
-    built = await fetch_by_ids(session, rel.target, {target for _, target, _ in links}, sub)
-    grouped: dict[uuid.UUID, list[tuple[Any, Any]]] = defaultdict(list)
-    for source, target, position in links:
-        grouped[source].append((position, built[target]))
-    for obj, row in pairs:
-        setattr(obj, attr, [o for _, o in sorted(grouped[row.id], key=lambda p: p[0])])
+    async def by_ids(self, kind: Kind, ids: Iterable[uuid.UUID], selections: list[Selection]) -> dict[uuid.UUID, Any]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        stmt = self.scoped(kind, sa.select(kind.table).where(kind.table.c.id.in_(ids)))
+        return {row.id: obj for obj, row in await self.rows(kind, stmt, selections)}
 
+    async def exists(self, kind: Kind, key: uuid.UUID) -> bool:
+        stmt = self.scoped(kind, sa.select(kind.table.c.id).where(kind.table.c.id == key))
+        return (await self.session.scalar(stmt)) is not None
 
-async def _attach_values(session: AsyncSession, rel: Relation, attr: str, pairs) -> None:
-    grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for source, value in (await session.execute(rel.link([row.id for _, row in pairs]))).all():
-        grouped[source].append(value)
-    for obj, row in pairs:
-        setattr(obj, attr, sorted(grouped[row.id]))
+    async def _attach(self, kind: Kind, pairs: list[tuple[Any, Any]], selections: list[Selection]) -> None:
+        if not pairs:
+            return
+        selected = merge_selections(selections)
+        for name, relation in kind.relations.items():
+            if name in selected:
+                sub = [s for f in selected[name] for s in f.selections]
+                fill = {"one": self._one, "many": self._many, "values": self._values}[relation.kind]
+                await fill(relation, _attr(name), pairs, sub)
 
+    async def _one(self, rel: Relation, attr: str, pairs, sub) -> None:
+        built = await self.by_ids(rel.target, {getattr(row, rel.column) for _, row in pairs} - {None}, sub)
+        for obj, row in pairs:
+            setattr(obj, attr, built.get(getattr(row, rel.column)))
 
-async def fetch_by_ids(
-    session: AsyncSession, kind: Kind, ids: Iterable[uuid.UUID], selections: list[Selection]
-) -> dict[uuid.UUID, Any]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = (await session.execute(sa.select(kind.table).where(kind.table.c.id.in_(ids)))).all()
-    pairs = [(kind.build(r), r) for r in rows]
-    await attach(session, kind, pairs, selections)
-    return {row.id: obj for obj, row in pairs}
+    async def _many(self, rel: Relation, attr: str, pairs, sub) -> None:
+        links = (await self.session.execute(rel.link([row.id for _, row in pairs]))).all()
+        built = await self.by_ids(rel.target, {target for _, target, _ in links}, sub)
+        grouped: dict[uuid.UUID, list[tuple[Any, Any]]] = defaultdict(list)
+        for source, target, position in links:
+            if target in built:  # out of the viewer's reach: left out, never shown
+                grouped[source].append((position, built[target]))
+        for obj, row in pairs:
+            setattr(obj, attr, [o for _, o in sorted(grouped[row.id], key=lambda p: p[0])])
 
-
-async def fetch_rows(session: AsyncSession, kind: Kind, stmt: sa.Select, selections: list[Selection]) -> list[tuple[Any, Any]]:
-    """Run a page statement over `kind.table` and attach what the node selection asks for."""
-    rows = (await session.execute(stmt)).all()
-    pairs = [(kind.build(r), r) for r in rows]
-    await attach(session, kind, pairs, selections)
-    return pairs
+    async def _values(self, rel: Relation, attr: str, pairs, sub) -> None:
+        grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        for source, value in (await self.session.execute(rel.link([row.id for _, row in pairs]))).all():
+            grouped[source].append(value)
+        for obj, row in pairs:
+            setattr(obj, attr, sorted(grouped[row.id]))
 
 
 def _attr(graphql_name: str) -> str:

@@ -18,11 +18,16 @@ from core.config import Settings
 from core.db import make_engine, session_factory, transaction
 from core.demo import load_demo
 from core.migrate import upgrade_async
+from core.entities.crypto import DataKey
 from core.models import Base
-from core.plugin_manager import PluginManager, PluginsConfig, BUILTIN
+from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from core.people.models import Agency, AgencyKind, Officer, OfficerRole
 from schema.app import create_app
+from schema.auth import issue_token
 
 GENESIS = "0" * 64
+SECRET = "zhifa-test-secret-of-at-least-32-bytes!"
+KEY = DataKey(bytes(range(16)))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -111,18 +116,22 @@ async def _empty(session) -> None:
 @pytest.fixture
 async def demo(db, database_url, plugins):
     """A small demo county: agencies, officers, 30 entities, 60 cases."""
-    await load_demo(database_url, plugins.catalog, seed=7, cases=60, entities=30, console=Console(quiet=True))
+    await load_demo(database_url, plugins.catalog, KEY, seed=7, cases=60, entities=30, console=Console(quiet=True))
     return db
 
 
 class Api:
     """Talks to the real ASGI app over HTTP (httpx's ASGI transport), lifespan included."""
 
-    def __init__(self, client: httpx.AsyncClient):
-        self.client = client
+    def __init__(self, client: httpx.AsyncClient, token: str | None = None):
+        self.client, self.token = client, token
+
+    def as_(self, token: str | None) -> Api:
+        return Api(self.client, token)
 
     async def post(self, query: str, variables: dict[str, Any] | None = None, **kwargs) -> httpx.Response:
-        return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers, **kwargs)
 
     async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.post(query, variables)
@@ -132,24 +141,66 @@ class Api:
         return body["data"]
 
 
+def settings_for(database_url: str, **overrides) -> Settings:
+    return Settings(database_url=database_url, jwt_secret=SECRET, data_key=KEY.key.hex(), **overrides)
+
+
 @pytest.fixture
 async def app(db, database_url, plugins):
-    application = create_app(Settings(database_url=database_url), plugins)
+    application = create_app(settings_for(database_url), plugins)
     async with application.router.lifespan_context(application):
         yield application
 
 
 @pytest.fixture
-async def api(app) -> AsyncIterator[Api]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://zhifa.test") as client:
-        yield Api(client)
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://zhifa.test") as client:
+        yield client
+
+
+@pytest.fixture
+async def api(client, demo_tokens) -> Api:
+    """Signed in as an officer of the county bureau (sees the whole demo county)."""
+    return Api(client, demo_tokens["bureau_officer"])
+
+
+@pytest.fixture
+def public_api(client) -> Api:
+    return Api(client)
+
+
+def token(subject: str, roles: list[str], agency=None, **claims) -> str:
+    return issue_token(SECRET, subject=subject, roles=roles, agency=str(agency) if agency else None, **claims)
+
+
+@pytest.fixture
+async def demo_tokens(demo) -> dict[str, str]:
+    """Tokens for the people of the demo county, one per role and place."""
+    async with demo() as session:
+        agencies = {a.name: a for a in (await session.execute(sa.select(Agency))).scalars()}
+        officers = (await session.execute(sa.select(Officer))).scalars().all()
+    bureau = next(a for a in agencies.values() if a.kind is AgencyKind.COMPREHENSIVE_BUREAU)
+    township = next(a for a in agencies.values() if a.kind is AgencyKind.TOWNSHIP_TEAM)
+    justice = next(a for a in agencies.values() if a.kind is AgencyKind.JUSTICE_BUREAU)
+
+    def officer_of(agency, role=OfficerRole.OFFICER):
+        return next(o for o in officers if o.agency_id == agency.id and o.role is role)
+
+    return {
+        "bureau_officer": token(f"officer:{officer_of(bureau).id}", ["officer"], bureau.id),
+        "bureau_head": token(f"officer:{officer_of(bureau, OfficerRole.AGENCY_HEAD).id}", ["agency_head"], bureau.id),
+        "township_officer": token(f"officer:{officer_of(township).id}", ["officer"], township.id),
+        "township_auxiliary": token(f"officer:{officer_of(township, OfficerRole.AUXILIARY).id}", ["auxiliary"], township.id),
+        "supervisor": token(f"officer:{officer_of(justice).id}", ["supervisor"], justice.id),
+        "provincial": token("service:province", ["provincial"], regions=["330000"], scopes=["read:cases", "read:entities", "read:officers"]),
+        "provincial_other": token("service:other-province", ["provincial"], regions=["320000"], scopes=["read:cases", "read:entities"]),
+    }
 
 
 @pytest.fixture
 def statements(app):
     """Counts the SQL statements the app's engine runs."""
-    engine = app.state.context.sessions.kw["bind"].sync_engine
+    engine = app.state.sessions.kw["bind"].sync_engine
     counter = {"n": 0}
 
     def count(*_args) -> None:

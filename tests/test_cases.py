@@ -19,6 +19,7 @@ SETUP = """{ agencies(filter: {domain: "market", kind: PROFESSIONAL_TEAM}) { edg
 
 
 async def _parties(api):
+    """The market team, its officers and an entity; acting as the county bureau's head (who may act for the team)."""
     data = await api(SETUP)
     agency = data["agencies"]["edges"][0]["node"]
     officers = await api(
@@ -27,7 +28,8 @@ async def _parties(api):
     return agency, data["entities"]["edges"][0]["node"], [e["node"]["id"] for e in officers["officers"]["edges"]][:2]
 
 
-async def test_register_case_numbers_pins_item_version_and_records_everything(api, demo):
+async def test_register_case_numbers_pins_item_version_and_records_everything(api, demo, demo_tokens):
+    api = api.as_(demo_tokens["bureau_head"])
     agency, entity, officers = await _parties(api)
     payload = {
         "entityId": entity["id"],
@@ -64,7 +66,8 @@ async def test_register_case_numbers_pins_item_version_and_records_everything(ap
         ({"entityId": "bad"}, "ID_INVALID"),
     ],
 )
-async def test_register_case_refusals_have_stable_codes(api, demo, change, code):
+async def test_register_case_refusals_have_stable_codes(api, demo, demo_tokens, change, code):
+    api = api.as_(demo_tokens["bureau_head"])
     agency, entity, officers = await _parties(api)
     payload = {"entityId": entity["id"], "agencyId": agency["id"], "itemCode": "SC024", "violationDate": dt.date.today().isoformat(), "officerIds": officers}
     result = (await api(REGISTER, {"input": {**payload, **change}}))["registerCase"]
@@ -73,7 +76,8 @@ async def test_register_case_refusals_have_stable_codes(api, demo, change, code)
     assert all(e["message"] for e in result["errors"])
 
 
-async def test_typed_facts_are_checked_and_normalised(api, demo):
+async def test_typed_facts_are_checked_and_normalised(api, demo, demo_tokens):
+    api = api.as_(demo_tokens["bureau_head"])
     agency, entity, officers = await _parties(api)
     payload = {"entityId": entity["id"], "agencyId": agency["id"], "itemCode": "SC024", "violationDate": dt.date.today().isoformat(), "officerIds": officers}
     bad = (await api(REGISTER, {"input": {**payload, "facts": {"illegal_gains": "12.345", "duration_months": 1}}}))["registerCase"]

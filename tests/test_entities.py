@@ -78,7 +78,7 @@ async def test_checksum_override_is_recorded_in_the_audit(api, demo):
     assert any("确认例外" in d for d in details)
 
 
-async def test_natural_person_needs_an_id_number_and_it_is_masked(api, demo):
+async def test_natural_person_needs_an_id_number_shown_in_clear_to_officers_only(api, demo, demo_tokens):
     region = await _region(api)
     base = {"kind": "NATURAL_PERSON", "name": "张三", "address": "某地", "regionId": region}
     missing = (await api(CREATE, {"input": base}))["createEntity"]
@@ -86,11 +86,38 @@ async def test_natural_person_needs_an_id_number_and_it_is_masked(api, demo):
     wrong_kind = (await api(CREATE, {"input": {**base, "creditCode": "91110000600037341L", "idNumber": "11010519491231002X"}}))["createEntity"]
     assert "IDENTIFIER_KIND_MISMATCH" in [e["code"] for e in wrong_kind["errors"]]
     made = (await api(CREATE, {"input": {**base, "idNumber": "11010519491231002X"}}))["createEntity"]
-    assert made["entity"]["idNumber"] == "110105********002X"
+    assert made["entity"]["idNumber"] == "11010519491231002X"
+    auxiliary = api.as_(demo_tokens["township_auxiliary"])
+    seen = await auxiliary("query($id: ID!) { node(id: $id) { ... on Entity { idNumber } } }", {"id": made["entity"]["id"]})
+    assert seen["node"] is None or seen["node"]["idNumber"] == "110105********002X"
 
 
 async def test_every_bad_field_is_reported_at_once(api, demo):
-    bad = {"kind": "LEGAL_PERSON", "name": "", "address": "", "regionId": "UmVnaW9uOjAxYTIwMDBmLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA==", "creditCode": "X", "phone": "12"}
+    bad = {"kind": "LEGAL_PERSON", "name": "", "address": "", "regionId": await _region(api), "creditCode": "X", "phone": "12"}
     errors = (await api(CREATE, {"input": bad}))["createEntity"]["errors"]
-    assert {e["code"] for e in errors} == {"NAME_INVALID", "ADDRESS_INVALID", "PHONE_INVALID", "REGION_NOT_FOUND", "CREDIT_CODE_INVALID"}
+    assert {e["code"] for e in errors} == {"NAME_INVALID", "ADDRESS_INVALID", "PHONE_INVALID", "CREDIT_CODE_INVALID"}
     assert all(e["message"] for e in errors)
+
+
+async def test_a_region_outside_the_jurisdiction_or_unknown_is_refused_alike(api, demo):
+    """No difference between "does not exist" and "not yours": nothing is learnt by guessing IDs."""
+    unknown = "UmVnaW9uOjAxYTIwMDBmLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA=="
+    entry = {"kind": "LEGAL_PERSON", "name": "某公司", "address": "某地", "regionId": unknown, "creditCode": "91110000600037341L"}
+    errors = (await api(CREATE, {"input": entry}))["createEntity"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("FORBIDDEN", "regionId")]
+
+
+async def test_demo_identifiers_pass_their_checks(demo):
+    """The demo county must look like real registry data: every code passes GB 32100 / GB 11643."""
+    from conftest import KEY
+
+    from core.entities.models import Entity
+
+    async with demo() as session:
+        rows = (await session.execute(sa.select(Entity))).scalars().all()
+    assert rows
+    for row in rows:
+        if row.credit_code:
+            check_credit_code(row.credit_code)
+        else:
+            check_id_number(KEY.decrypt(row.id_number_cipher))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from core.errors import UserError
 
@@ -26,7 +26,34 @@ def check_credit_code(raw: str, *, allow_checksum_override: bool = False) -> Che
 
 
 def check_id_number(raw: str, *, allow_checksum_override: bool = False) -> CheckedIdentifier:
-    return _check(raw, ric, "公民身份号码", "ID_NUMBER", allow_checksum_override)
+    return _check(raw, _ResidentId, "公民身份号码", "ID_NUMBER", allow_checksum_override)
+
+
+# Province-level codes (GB/T 2260). The county part is not checked: stdnum's table lacks codes
+# still in use (e.g. 330902 定海区) and codes are retired every year (REFERENCE §5.3: soft check).
+PROVINCES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82",
+}
+
+
+class _ResidentId:
+    """stdnum's resident ID checks without its strict birth-place table."""
+
+    compact = staticmethod(ric.compact)
+
+    @staticmethod
+    def validate(value: str) -> None:
+        if len(value) != 18:
+            raise InvalidLength()
+        if not value[:17].isdigit() or value[-1] not in "0123456789X":
+            raise InvalidFormat()
+        if value[:2] not in PROVINCES:
+            raise InvalidComponent()
+        ric.get_birth_date(value)  # raises InvalidComponent for an impossible date
+        if value[-1] != ric.calc_check_digit(value):
+            raise InvalidChecksum()
 
 
 def _check(raw: str, module, label: str, code: str, allow_override: bool) -> CheckedIdentifier:

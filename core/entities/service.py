@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.service import record
+from core.entities.crypto import DataKey
 from core.entities.identifiers import check_credit_code, check_id_number
 from core.entities.models import Entity, EntityKind
 from core.errors import UserError, raise_if_any
@@ -32,7 +33,7 @@ class NewEntity:
     industry_tags: list[str] = field(default_factory=list)
 
 
-async def create_entity(session: AsyncSession, actor: str, new: NewEntity) -> Entity:
+async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: DataKey) -> Entity:
     errors: list[UserError] = []
     credit_code, id_number, override = _identifier(new, errors)
     name, address = new.name.strip(), new.address.strip()
@@ -45,15 +46,17 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity) -> En
     if await session.get(Region, new.region_id) is None:
         errors.append(UserError("REGION_NOT_FOUND", "所属行政区划不存在", "regionId"))
     raise_if_any(errors)
-    await _refuse_duplicate(session, credit_code, id_number)
+    id_digest = key.lookup(id_number) if id_number else None
+    await _refuse_duplicate(session, credit_code, id_digest)
     entity = Entity(
         kind=new.kind,
         name=name,
         credit_code=credit_code,
-        id_number=id_number,
+        id_number_cipher=key.encrypt(id_number) if id_number else None,
+        id_number_digest=id_digest,
         identifier_override=override,
         legal_representative=new.legal_representative,
-        phone=new.phone,
+        phone_cipher=key.encrypt(new.phone) if new.phone else None,
         address=address,
         region_id=new.region_id,
         industry_tags=sorted(set(new.industry_tags)),
@@ -66,7 +69,7 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity) -> En
         action="entity.created",
         object_type="Entity",
         object_id=entity.id,
-        after={"kind": new.kind.value, "name": name, "credit_code": credit_code, "id_number": id_number},
+        after={"kind": new.kind.value, "name": name, "credit_code": credit_code, "id_number_digest": id_digest},
         detail="统一社会信用代码/身份证号校验未通过，经确认例外登记" if override else "",
     )
     return entity
@@ -93,8 +96,8 @@ def _identifier(new: NewEntity, errors: list[UserError]) -> tuple[str | None, st
     return (None, value, checked.checksum_failed) if natural else (value, None, checked.checksum_failed)
 
 
-async def _refuse_duplicate(session: AsyncSession, credit_code: str | None, id_number: str | None) -> None:
-    column, value = (Entity.credit_code, credit_code) if credit_code else (Entity.id_number, id_number)
+async def _refuse_duplicate(session: AsyncSession, credit_code: str | None, id_digest: str | None) -> None:
+    column, value = (Entity.credit_code, credit_code) if credit_code else (Entity.id_number_digest, id_digest)
     existing = await session.scalar(sa.select(Entity.id).where(column == value))
     if existing is not None:
         raise UserError("ENTITY_DUPLICATE", "该统一社会信用代码或身份证号已登记为相对人", "creditCode" if credit_code else "idNumber")

@@ -123,19 +123,20 @@ def upgrade() -> None:
     sa.Column('kind', sa.Enum('legal_person', 'individual_business', 'natural_person', 'other_organisation', name='entity_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('credit_code', sa.String(length=18), nullable=True),
-    sa.Column('id_number', sa.String(length=18), nullable=True),
+    sa.Column('id_number_cipher', sa.Text(), nullable=True),
+    sa.Column('id_number_digest', sa.String(length=64), nullable=True),
     sa.Column('identifier_override', sa.Boolean(), nullable=False),
     sa.Column('legal_representative', sa.String(length=50), nullable=True),
-    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('phone_cipher', sa.Text(), nullable=True),
     sa.Column('address', sa.String(length=300), nullable=False),
     sa.Column('region_id', sa.Uuid(), nullable=False),
     sa.Column('industry_tags', JSON, nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.CheckConstraint("(kind = 'natural_person' AND id_number IS NOT NULL AND credit_code IS NULL) OR (kind <> 'natural_person' AND credit_code IS NOT NULL AND id_number IS NULL)", name=op.f('ck_entities_identifier_matches_kind')),
+    sa.CheckConstraint("(kind = 'natural_person' AND id_number_digest IS NOT NULL AND credit_code IS NULL) OR (kind <> 'natural_person' AND credit_code IS NOT NULL AND id_number_digest IS NULL)", name=op.f('ck_entities_identifier_matches_kind')),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_entities_region_id_regions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entities')),
     sa.UniqueConstraint('credit_code', name=op.f('uq_entities_credit_code')),
-    sa.UniqueConstraint('id_number', name=op.f('uq_entities_id_number'))
+    sa.UniqueConstraint('id_number_digest', name=op.f('uq_entities_id_number_digest'))
     )
     with op.batch_alter_table('entities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entities_region_id'), ['region_id'], unique=False)

@@ -1,0 +1,107 @@
+"""Bearer tokens (JWT) to viewers. HS256 with a shared secret in development; RS256/ES256 with a
+public key or a JWKS file in production. Expiry, not-before and audience are always checked.
+
+Claims: `sub` ("officer:<uuid>" or "service:<name>"), `roles` (see core.access.viewer.Role),
+`agency` (the agency's uuid, for staff and supervisors), `regions` (division codes, service
+accounts), `scopes` (read scopes, service accounts), `exp`, `nbf`, `aud`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import jwt
+
+from core.access.viewer import PUBLIC, Role, Viewer
+from core.config import Settings
+
+ASYMMETRIC = ["RS256", "ES256"]
+MAX_LIFETIME = dt.timedelta(days=30)
+
+
+class AuthError(Exception):
+    """A token that was sent but cannot be trusted: the request is refused (401)."""
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings):
+        self.audience = settings.jwt_audience
+        self.keys: list[tuple[Any, list[str]]] = []
+        if settings.jwt_public_key_file:
+            self.keys.append((settings.jwt_public_key_file.read_text(), ASYMMETRIC))
+        if settings.jwt_jwks_file:
+            jwks = jwt.PyJWKSet.from_dict(json.loads(settings.jwt_jwks_file.read_text()))
+            self.keys += [(k.key, [k.algorithm_name]) for k in jwks.keys]
+        if secret := settings.jwt_secret_or_dev():
+            self.keys.append((secret, ["HS256"]))
+
+    def viewer(self, authorization: str | None) -> Viewer:
+        if not authorization:
+            return PUBLIC
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthError("Authorization 头应为 “Bearer <令牌>”")
+        return viewer_from_claims(self._decode(token.strip()))
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        last: Exception | None = None
+        for key, algorithms in self.keys:
+            try:
+                return jwt.decode(
+                    token, key, algorithms=algorithms, audience=self.audience, options={"require": ["exp", "sub", "aud"]}
+                )
+            except jwt.InvalidSignatureError as exc:
+                last = exc  # try the next key
+            except jwt.ExpiredSignatureError:
+                raise AuthError("令牌已过期") from None
+            except jwt.ImmatureSignatureError:
+                raise AuthError("令牌尚未生效") from None
+            except jwt.InvalidAudienceError:
+                raise AuthError("令牌的受众（aud）不是本系统") from None
+            except jwt.InvalidTokenError as exc:
+                last = exc
+        raise AuthError(f"令牌无效：{type(last).__name__ if last else '未配置验证密钥'}")
+
+
+def viewer_from_claims(claims: dict[str, Any]) -> Viewer:
+    try:
+        roles = frozenset(Role(r) for r in claims.get("roles", []))
+        agency = uuid.UUID(claims["agency"]) if claims.get("agency") else None
+    except (ValueError, TypeError):
+        raise AuthError("令牌中的角色或机关无效") from None
+    subject = str(claims["sub"])
+    officer = uuid.UUID(subject.split(":", 1)[1]) if subject.startswith("officer:") else None
+    regions, scopes = claims.get("regions", []), claims.get("scopes", [])
+    if not isinstance(regions, list) or not isinstance(scopes, list):
+        raise AuthError("令牌中的 regions 和 scopes 应为列表")
+    return Viewer(subject, roles, agency, officer, tuple(map(str, regions)), frozenset(map(str, scopes)))
+
+
+def issue_token(
+    secret: str,
+    *,
+    subject: str,
+    roles: list[str],
+    agency: str | None = None,
+    regions: list[str] | None = None,
+    scopes: list[str] | None = None,
+    audience: str = "zhifa",
+    lifetime: dt.timedelta = dt.timedelta(hours=8),
+    not_before: dt.datetime | None = None,
+) -> str:
+    """Mint an HS256 development token (production tokens come from the identity provider)."""
+    if lifetime > MAX_LIFETIME:
+        raise ValueError("令牌有效期不能超过 30 天")
+    now = dt.datetime.now(dt.UTC)
+    claims: dict[str, Any] = {"sub": subject, "roles": roles, "aud": audience, "iat": now, "exp": now + lifetime}
+    claims["nbf"] = not_before or now
+    if agency:
+        claims["agency"] = agency
+    if regions:
+        claims["regions"] = regions
+    if scopes:
+        claims["scopes"] = scopes
+    return jwt.encode(claims, secret, algorithm="HS256")
