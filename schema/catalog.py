@@ -9,9 +9,10 @@ import sqlalchemy as sa
 import strawberry
 
 from core.catalog import models as m
-from core.catalog.spec import MEASURES, PENALTY_KINDS
+from core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
 from core.clock import legal_today
-from schema.enums import ItemKind, from_core
+from schema.discretion import DiscretionTable, Term, table_from_raw, terms
+from schema.enums import EntityKind, ItemKind, from_core
 from schema.pages import connection, contains
 from schema.planner import Kind
 from schema.relay import Connection, Node, PageRequest, global_id
@@ -27,12 +28,6 @@ class Domain:
     name_en: str
     plugin: str = strawberry.field(description="提供该领域的插件")
     plugin_version: str
-
-
-@strawberry.type(description="处罚种类或措施：代码与中文名称")
-class Term:
-    code: str
-    name: str
 
 
 @strawberry.type(description="事项要求记录的事实（类型化）")
@@ -64,10 +59,11 @@ class CatalogItem(Node):
     facts: list[FactDefinition]
     effective_from: dt.date
     repealed_on: dt.date | None = strawberry.field(description="失效日期（不含当日）")
+    discretion: strawberry.Private[dict | None] = None
 
-
-def _terms(codes: list[str], names: dict[str, str]) -> list[Term]:
-    return [Term(code=c, name=names[c]) for c in codes]
+    @strawberry.field(description="该版本的裁量基准表（处罚类事项）")
+    def discretion_table(self) -> DiscretionTable | None:
+        return table_from_raw(self.discretion) if self.discretion else None
 
 
 def _item(r) -> CatalogItem:
@@ -81,11 +77,11 @@ def _item(r) -> CatalogItem:
         violated=r.violated,
         basis=r.basis,
         law_version=r.law_version,
-        penalty_kinds=_terms(r.penalty_kinds, PENALTY_KINDS),
-        measures=_terms(r.measures, MEASURES),
+        penalty_kinds=terms(r.penalty_kinds, PENALTY_KINDS),
+        measures=terms(r.measures, MEASURES),
         delegable=r.delegable,
         major_fine=r.major_fine_fen,
-        major_kinds=_terms(r.major_kinds, PENALTY_KINDS),
+        major_kinds=terms(r.major_kinds, PENALTY_KINDS),
         limitation=r.limitation,
         facts=[
             FactDefinition(
@@ -100,6 +96,7 @@ def _item(r) -> CatalogItem:
         ],
         effective_from=r.effective_from,
         repealed_on=r.repealed_on,
+        discretion=r.discretion,
     )
 
 
@@ -145,4 +142,46 @@ def resolve_domains(info: strawberry.Info) -> list[Domain]:
     return [
         Domain(code=d.code, name_zh=d.name_zh, name_en=d.name_en, plugin=catalog.domain_plugin[d.code], plugin_version=d.version)
         for d in catalog.domains.values()
+    ]
+
+
+@strawberry.type(description="检查要点")
+class ChecklistPoint:
+    code: str
+    text: str
+    basis: str = strawberry.field(description="检查依据")
+    item_code: str = strawberry.field(description="未通过时对应的执法事项")
+    item_name: str
+
+
+@strawberry.type(description="检查清单（由插件提供）")
+class Checklist:
+    code: str
+    name: str
+    domain: str
+    applies_to: list[EntityKind]
+    industries: list[str]
+    points: list[ChecklistPoint]
+
+
+def _checklist(spec: ChecklistSpec, item_names: dict[str, str]) -> Checklist:
+    return Checklist(
+        code=spec.code,
+        name=spec.name,
+        domain=spec.domain,
+        applies_to=[EntityKind(k) for k in spec.applies_to],
+        industries=list(spec.industries),
+        points=[ChecklistPoint(code=p.code, text=p.text, basis=p.basis, item_code=p.item, item_name=item_names[p.item]) for p in spec.points],
+    )
+
+
+def resolve_checklists(info: strawberry.Info, domain: str | None, applies_to: EntityKind | None, industry: str | None) -> list[Checklist]:
+    catalog = info.context.plugins.catalog
+    names = {code: item.name for code, item in catalog.items.items()}
+    return [
+        _checklist(c, names)
+        for c in catalog.checklists.values()
+        if (domain is None or c.domain == domain)
+        and (applies_to is None or not c.applies_to or applies_to.value in c.applies_to)
+        and (industry is None or not c.industries or industry in c.industries)
     ]

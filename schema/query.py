@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import strawberry
+from strawberry.scalars import JSON
 
 from schema import catalog, cases, entities, people
+from schema.discretion import DiscretionResult, resolve_discretion
+from schema.enums import EntityKind
 from schema.pages import one
 from schema.relay import Connection, Node, PageRequest, parse_global_id
+from schema.scalars import Money
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 
@@ -106,6 +112,32 @@ class Query:
         before: str | None = None,
     ) -> Connection[cases.Case]:
         return await cases.resolve_cases(info, filter, order, PageRequest(first, after, last, before))
+
+    @strawberry.field(description="检查清单：可按领域、适用的相对人类别和行业筛选")
+    def checklists(
+        self,
+        info: strawberry.Info,
+        domain: str | None = None,
+        applies_to: EntityKind | None = None,
+        industry: str | None = None,
+    ) -> list[catalog.Checklist]:
+        return catalog.resolve_checklists(info, domain, applies_to, industry)
+
+    @strawberry.field(
+        description="裁量建议：按违法行为发生日（默认今天）有效的事项版本及其裁量基准，给出档次、罚款幅度、情节和理由；"
+        "提交拟处罚款时一并审查是否偏离基准"
+    )
+    async def discretion(
+        self,
+        info: strawberry.Info,
+        item_code: str,
+        facts: JSON,
+        party_kind: EntityKind,
+        as_of: datetime.date | None = None,
+        proposed_fine: Money | None = None,
+        proposal_reasons: str | None = None,
+    ) -> DiscretionResult:
+        return await resolve_discretion(info, item_code, facts, party_kind, as_of, proposed_fine, proposal_reasons)
 
     @strawberry.field(description="按全局 ID 或案号取一个案件")
     async def case(

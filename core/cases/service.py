@@ -15,6 +15,7 @@ from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedur
 from core.cases.numbering import allocate, format_number
 from core.catalog.loader import parse_facts
 from core.catalog.models import CatalogItemVersion
+from core.catalog.service import version_in_force
 from core.catalog.spec import normalise_facts
 from core.clock import legal_date, legal_today
 from core.db import utcnow
@@ -48,7 +49,7 @@ async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case
     agency = await session.get(Agency, new.agency_id)
     if agency is None:
         errors.append(UserError("AGENCY_NOT_FOUND", "执法主体不存在", "agencyId"))
-    item = await item_version_on(session, new.item_code, new.violation_date, errors)
+    item = await version_in_force(session, new.item_code, new.violation_date, errors)
     officer_ids = list(dict.fromkeys(new.officer_ids))
     await _check_handlers(session, officer_ids, new.agency_id, errors)
     facts: dict[str, Any] = {}
@@ -103,23 +104,6 @@ async def _insert_case(
     )
     await session.flush()
     return case
-
-
-async def item_version_on(
-    session: AsyncSession, code: str, day: dt.date, errors: list[UserError]
-) -> CatalogItemVersion | None:
-    """The version of an item in force on a day (a case keeps it for good)."""
-    versions = (
-        await session.execute(sa.select(CatalogItemVersion).where(CatalogItemVersion.code == code))
-    ).scalars().all()
-    if not versions:
-        errors.append(UserError("ITEM_NOT_FOUND", f"执法事项“{code}”不存在", "itemCode"))
-        return None
-    in_force = [v for v in versions if v.in_force_on(day)]
-    if not in_force:
-        errors.append(UserError("ITEM_NOT_IN_FORCE", f"执法事项“{code}”在 {day} 不在有效期内", "itemCode"))
-        return None
-    return in_force[0]
 
 
 async def _enforces(session: AsyncSession, agency_id: uuid.UUID, domain: str) -> bool:

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.labels import LabeledEnum
+from core.catalog.loader import parse_facts
+from core.catalog.spec import ItemSpec
 from core.db import Base, IdMixin, enum_column, utcnow
 
 
@@ -65,3 +67,23 @@ class CatalogItemVersion(IdMixin, Base):
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.repealed_on is None or day < self.repealed_on)
 
+
+    def spec(self) -> ItemSpec:
+        """The stored version as the pure rules take it (its facts re-read through the loader)."""
+        return ItemSpec(
+            code=self.code,
+            domain=self.domain_code,
+            name=self.name,
+            kind=self.kind.value,
+            violated=self.violated,
+            basis=self.basis,
+            law_version=self.law_version,
+            penalty_kinds=tuple(self.penalty_kinds),
+            measures=tuple(self.measures),
+            delegable=self.delegable,
+            effective_from=self.effective_from,
+            major_fine_fen=self.major_fine_fen,
+            major_kinds=tuple(self.major_kinds),
+            limitation=self.limitation,
+            facts=parse_facts(self.facts, f"{self.code} v{self.version} facts"),
+        )
