@@ -21,7 +21,7 @@ from core.audit.service import record
 from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
 from core.cases.numbering import format_number
 from core.cases.service import CASE_DOC_TYPE
-from core.catalog.models import CatalogItemVersion, ItemKind
+from core.catalog.models import CatalogItemVersion, Delegation, ItemKind
 from core.catalog.registry import Catalog
 from core.clock import LEGAL_ZONE, legal_today
 from core.entities.crypto import DataKey
@@ -120,6 +120,7 @@ class DemoBuilder:
     async def build(self, *, cases: int, entities: int) -> str:
         county, townships = await self._regions()
         agencies = await self._agencies(county, townships)
+        delegated = await self._delegations(agencies)
         officers = await self._officers(agencies)
         entity_rows = await self._entities(entities, [county, *townships])
         made = await self._cases(cases, agencies, officers, entity_rows)
@@ -129,7 +130,7 @@ class DemoBuilder:
             action="demo.loaded",
             object_type="Demo",
             object_id=None,
-            after={"agencies": len(agencies), "officers": len(officers), "entities": len(entity_rows), "cases": made},
+            after={"agencies": len(agencies), "delegations": delegated, "officers": len(officers), "entities": len(entity_rows), "cases": made},
         )
         return f"已载入演示县：执法主体 {len(agencies)} 个，人员 {len(officers)} 名，相对人 {len(entity_rows)} 个，案件 {made} 件。"
 
@@ -169,6 +170,18 @@ class DemoBuilder:
         for key, agency in agencies.items():
             self._add(*(AgencyDomain(agency_id=agency.id, domain_code=d) for d in self._agency_domains(key)))
         return agencies
+
+    async def _delegations(self, agencies: dict[str, Agency]) -> int:
+        """Township teams hold the delegable construction and market items (a typical county's grant)."""
+        codes = [i.code for i in self.catalog.items.values() if i.delegable and i.domain in ("construction", "market")]
+        grants = [
+            Delegation(agency_id=a.id, item_code=c, granted_on=self.today - dt.timedelta(days=400), basis="定政发〔2024〕12号（示例）", granted_by="system:demo")
+            for a in agencies.values()
+            if a.kind is AgencyKind.TOWNSHIP_TEAM
+            for c in codes
+        ]
+        self._add(*grants)
+        return len(grants)
 
     def _agency_domains(self, key: str) -> list[str]:
         if key == "bureau":

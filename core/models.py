@@ -3,7 +3,7 @@
 from core.audit.models import AuditHead, AuditRecord
 from core.audit.reads import PersonalDataRead
 from core.cases.models import Case, CaseEvent, CaseOfficer, NumberSequence
-from core.catalog.models import CatalogItemVersion, Domain
+from core.catalog.models import CatalogItemVersion, Delegation, Domain
 from core.db import Base
 from core.entities.models import Entity
 from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
@@ -19,6 +19,7 @@ __all__ = [
     "CaseEvent",
     "CaseOfficer",
     "CatalogItemVersion",
+    "Delegation",
     "Domain",
     "Entity",
     "NumberSequence",

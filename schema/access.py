@@ -110,6 +110,16 @@ class Access:
         if not (own or below):
             raise UserError("FORBIDDEN", "不能以其他执法主体的名义办案", "agencyId")
 
+    def require_head(self) -> None:
+        if not self.viewer.has(Role.AGENCY_HEAD):
+            raise UserError("FORBIDDEN", "只有执法机关负责人可以执行此操作")
+
+    def require_head_over(self, agency_id: uuid.UUID) -> None:
+        """A head acting on an agency below its own (e.g. the county bureau delegating to a township)."""
+        self.require_head()
+        if agency_id == self.viewer.agency_id or self.reach is None or agency_id not in (self.reach.agencies or ()):
+            raise UserError("FORBIDDEN", "只能对本机关所属的下级执法主体执行此操作", "agencyId")
+
     def require_region(self, region_id: uuid.UUID) -> None:
         if self.reach is None or region_id not in (self.reach.regions or ()):
             raise UserError("FORBIDDEN", "该行政区划不在本机关管辖范围内", "regionId")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -23,7 +25,7 @@ from schema.access import Access
 from schema.auth import TokenVerifier
 from schema.build import build_schema
 from schema.context import Context
-from schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited
+from schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
 
 log = logging.getLogger("zhifa")
 
@@ -41,6 +43,30 @@ class GraphQLApp(GraphQL):
 
     async def get_context(self, request: Request, response: Any) -> Context:
         return self.make_context(request.state.viewer)
+
+    async def __call__(self, scope, receive, send) -> None:
+        """Strawberry answers a malformed HTTP request in plain text; ours carry a code like every error."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = refuse(exc.status_code, HTTP_CODES.get(exc.status_code, "BAD_REQUEST"), exc.reason)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A body must be a JSON object (or a batch list): strawberry calls .get() on whatever it is
+        given, so `5`, `"x"` or `null` would be a 500; and nesting too deep for json is a 400."""
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            raise HTTPException(400, "JSON 嵌套过深") from None
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(400, "请求中的 JSON 应为对象（GraphQL 请求）")
+        return value
+
+
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
 def create_app(settings: Settings | None = None, plugins: PluginManager | None = None) -> Starlette:

@@ -47,37 +47,50 @@ class TokenVerifier:
         return viewer_from_claims(self._decode(token.strip()))
 
     def _decode(self, token: str) -> dict[str, Any]:
-        last: Exception | None = None
+        problem: str | None = None
         for key, algorithms in self.keys:
             try:
                 return jwt.decode(
                     token, key, algorithms=algorithms, audience=self.audience, options={"require": ["exp", "sub", "aud"]}
                 )
-            except jwt.InvalidSignatureError as exc:
-                last = exc  # try the next key
+            except jwt.InvalidSignatureError:
+                problem = "令牌签名无效"  # try the next key
+            except (jwt.InvalidAlgorithmError, jwt.InvalidKeyError):
+                # Not this key's algorithm, or its type (an ES256 token against an RSA key): next key.
+                problem = problem or "令牌的签名算法不被接受"
             except jwt.ExpiredSignatureError:
                 raise AuthError("令牌已过期") from None
             except jwt.ImmatureSignatureError:
                 raise AuthError("令牌尚未生效") from None
             except jwt.InvalidAudienceError:
                 raise AuthError("令牌的受众（aud）不是本系统") from None
-            except jwt.InvalidTokenError as exc:
-                last = exc
-        raise AuthError(f"令牌无效：{type(last).__name__ if last else '未配置验证密钥'}")
+            except jwt.MissingRequiredClaimError as exc:
+                raise AuthError(f"令牌缺少必需的声明 {exc.claim}") from None
+            except jwt.DecodeError:
+                raise AuthError("令牌格式无效") from None
+            except jwt.PyJWTError:
+                problem = problem or "令牌无效"
+        raise AuthError(problem or "令牌无效：未配置验证密钥")
 
 
 def viewer_from_claims(claims: dict[str, Any]) -> Viewer:
-    try:
-        roles = frozenset(Role(r) for r in claims.get("roles", []))
-        agency = uuid.UUID(claims["agency"]) if claims.get("agency") else None
-    except (ValueError, TypeError):
-        raise AuthError("令牌中的角色或机关无效") from None
+    roles, regions, scopes = claims.get("roles", []), claims.get("regions", []), claims.get("scopes", [])
+    if not all(isinstance(v, list) for v in (roles, regions, scopes)):
+        raise AuthError("令牌中的 roles、regions 和 scopes 应为列表")
     subject = str(claims["sub"])
-    officer = uuid.UUID(subject.split(":", 1)[1]) if subject.startswith("officer:") else None
-    regions, scopes = claims.get("regions", []), claims.get("scopes", [])
-    if not isinstance(regions, list) or not isinstance(scopes, list):
-        raise AuthError("令牌中的 regions 和 scopes 应为列表")
-    return Viewer(subject, roles, agency, officer, tuple(map(str, regions)), frozenset(map(str, scopes)))
+    try:
+        viewer_roles = frozenset(Role(r) for r in roles)
+        agency = _uuid(claims["agency"]) if claims.get("agency") else None
+        officer = _uuid(subject.split(":", 1)[1]) if subject.startswith("officer:") else None
+    except (ValueError, TypeError):
+        raise AuthError("令牌中的角色、机关或人员标识无效") from None
+    return Viewer(subject, viewer_roles, agency, officer, tuple(map(str, regions)), frozenset(map(str, scopes)))
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return uuid.UUID(value)
 
 
 def issue_token(

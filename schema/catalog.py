@@ -12,13 +12,15 @@ from core.catalog import models as m
 from core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
 from core.clock import legal_today
 from schema.discretion import DiscretionTable, Term, table_from_raw, terms
-from schema.enums import EntityKind, ItemKind, from_core
-from schema.pages import connection, contains
+from schema.enums import EntityKind, ItemKind, VersionStatus as VersionStatusEnum, from_core
+from schema.pages import connection, contains, decode_id, planner
 from schema.planner import Kind
 from schema.relay import Connection, Node, PageRequest, global_id
 from schema.scalars import Money
 
 items = m.CatalogItemVersion.__table__
+delegations = m.Delegation.__table__
+VersionStatus = m.VersionStatus
 
 
 @strawberry.type(description="执法领域（由插件提供）")
@@ -57,8 +59,9 @@ class CatalogItem(Node):
     major_kinds: list[Term] = strawberry.field(description="作出即为重大处罚的处罚种类")
     limitation: str = strawberry.field(description="追责时效：2y 或 5y（行政处罚法第三十六条）")
     facts: list[FactDefinition]
-    effective_from: dt.date
+    effective_from: dt.date = strawberry.field(description="生效日期（草稿为拟生效日期）")
     repealed_on: dt.date | None = strawberry.field(description="失效日期（不含当日）")
+    status: VersionStatusEnum = strawberry.field(description="草稿或已发布；草稿在任何日期都不生效")
     discretion: strawberry.Private[dict | None] = None
 
     @strawberry.field(description="该版本的裁量基准表（处罚类事项）")
@@ -96,6 +99,7 @@ def _item(r) -> CatalogItem:
         ],
         effective_from=r.effective_from,
         repealed_on=r.repealed_on,
+        status=from_core(VersionStatusEnum, m.VersionStatus(r.status)),
         discretion=r.discretion,
     )
 
@@ -111,6 +115,7 @@ class CatalogItemFilter:
     search: str | None = strawberry.field(default=None, description="在事项名称、违法条款和处罚依据中查找")
     delegable: bool | None = None
     as_of: dt.date | None = strawberry.field(default=None, description="在该日有效的版本；默认今天")
+    delegated_to: strawberry.ID | None = strawberry.field(default=None, description="在该日已赋权给该乡镇（街道）执法队的事项")
 
 
 @strawberry.enum(description="执法事项排序")
@@ -123,7 +128,11 @@ async def resolve_catalog_items(
 ) -> Connection[CatalogItem]:
     f = filter or CatalogItemFilter()
     day = f.as_of or legal_today()
-    where = [items.c.effective_from <= day, sa.or_(items.c.repealed_on.is_(None), items.c.repealed_on > day)]
+    where = [
+        items.c.status == VersionStatus.PUBLISHED.value,
+        items.c.effective_from <= day,
+        sa.or_(items.c.repealed_on.is_(None), items.c.repealed_on > day),
+    ]
     if f.domain:
         where.append(items.c.domain_code == f.domain)
     if f.kind:
@@ -132,6 +141,13 @@ async def resolve_catalog_items(
         where.append(items.c.code == f.code)
     if f.delegable is not None:
         where.append(items.c.delegable == f.delegable)
+    if f.delegated_to:
+        granted = sa.select(delegations.c.item_code).where(
+            delegations.c.agency_id == decode_id(f.delegated_to, "Agency", "filter.delegatedTo"),
+            delegations.c.granted_on <= day,
+            sa.or_(delegations.c.revoked_on.is_(None), delegations.c.revoked_on > day),
+        )
+        where.append(items.c.code.in_(granted))
     if f.search:
         where.append(sa.or_(*(contains(c, f.search) for c in (items.c.name, items.c.violated, items.c.basis))))
     return await connection(info, ITEM, where, (items.c.code, items.c.id), False, page)
@@ -185,3 +201,10 @@ def resolve_checklists(info: strawberry.Info, domain: str | None, applies_to: En
         and (applies_to is None or not c.applies_to or applies_to.value in c.applies_to)
         and (industry is None or not c.industries or industry in c.industries)
     ]
+
+
+async def resolve_versions(info: strawberry.Info, code: str) -> list[CatalogItem]:
+    """Every version of an item, drafts included, oldest first (the item's 立改废 history)."""
+    async with planner(info) as plan:
+        stmt = sa.select(items).where(items.c.code == code).order_by(items.c.version)
+        return [obj for obj, _ in await plan.rows(ITEM, stmt, [])]

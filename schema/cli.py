@@ -50,11 +50,13 @@ def db_upgrade() -> None:
     settings = Settings.from_env()
     console.print(f"数据库：{settings.database_url}")
     report = asyncio.run(_upgrade(settings, _plugins(settings)))
-    console.print(f"已是最新。领域 {report.domains} 个；新增事项 {len(report.added)} 项，修订 {len(report.amended)} 项。")
+    console.print(f"已是最新。领域 {report.domains} 个；新增事项 {len(report.added)} 项，修订草稿 {len(report.amended)} 项。")
+    if report.amended:
+        console.print("修订以草稿保存，发布后才生效：zhifa catalog publish 编码 --effective-from 日期")
 
 
 async def _upgrade(settings: Settings, plugins: PluginManager):
-    from core.catalog.sync import CatalogSyncError, sync_catalog
+    from core.catalog.sync import sync_catalog
     from core.db import make_engine, session_factory, transaction
     from core.migrate import upgrade_async
 
@@ -63,9 +65,6 @@ async def _upgrade(settings: Settings, plugins: PluginManager):
     try:
         async with transaction(session_factory(engine)) as session:
             return await sync_catalog(session, plugins.catalog)
-    except CatalogSyncError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     finally:
         await engine.dispose()
 

@@ -6,7 +6,7 @@ import enum
 
 import strawberry
 
-from core.catalog.models import ItemKind as CoreItemKind
+from core.catalog.models import ItemKind as CoreItemKind, VersionStatus as CoreVersionStatus
 from core.cases.models import CaseStatus as CoreCaseStatus, Procedure as CoreProcedure
 from core.entities.models import EntityKind as CoreEntityKind
 from core.labels import LabeledEnum
@@ -26,6 +26,7 @@ CaseStatus = graphql_enum(CoreCaseStatus, "CaseStatus", "案件状态")
 Procedure = graphql_enum(CoreProcedure, "Procedure", "办案程序")
 EntityKind = graphql_enum(CoreEntityKind, "EntityKind", "行政相对人类别")
 ItemKind = graphql_enum(CoreItemKind, "ItemKind", "执法事项类别")
+VersionStatus = graphql_enum(CoreVersionStatus, "VersionStatus", "事项版本状态")
 RegionLevel = graphql_enum(people.RegionLevel, "RegionLevel", "行政区划层级")
 AgencyKind = graphql_enum(people.AgencyKind, "AgencyKind", "执法主体类别")
 OfficerRole = graphql_enum(people.OfficerRole, "OfficerRole", "人员角色")

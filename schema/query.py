@@ -7,7 +7,7 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from schema import catalog, cases, entities, people
+from schema import catalog, catalog_admin, cases, entities, people
 from schema.discretion import DiscretionResult, resolve_discretion
 from schema.enums import EntityKind
 from schema.pages import one
@@ -113,6 +113,10 @@ class Query:
     ) -> Connection[cases.Case]:
         return await cases.resolve_cases(info, filter, order, PageRequest(first, after, last, before))
 
+    @strawberry.field(description="某事项的全部版本（含草稿），按版本号排列")
+    async def catalog_item_versions(self, info: strawberry.Info, code: str) -> list[catalog.CatalogItem]:
+        return await catalog.resolve_versions(info, code)
+
     @strawberry.field(description="检查清单：可按领域、适用的相对人类别和行业筛选")
     def checklists(
         self,
@@ -151,6 +155,20 @@ class Mutation:
     @strawberry.mutation(description="登记行政相对人")
     async def create_entity(self, info: strawberry.Info, input: entities.CreateEntityInput) -> entities.CreateEntityPayload:
         return await entities.resolve_create_entity(info, input)
+
+    @strawberry.mutation(description="发布事项草稿：自生效日期起取代现行版本（负责人）")
+    async def publish_catalog_item(
+        self, info: strawberry.Info, input: catalog_admin.PublishCatalogItemInput
+    ) -> catalog_admin.PublishCatalogItemPayload:
+        return await catalog_admin.resolve_publish(info, input)
+
+    @strawberry.mutation(description="向乡镇（街道）执法队赋予可赋权事项（上级机关负责人）")
+    async def grant_delegation(self, info: strawberry.Info, input: catalog_admin.GrantDelegationInput) -> catalog_admin.DelegationPayload:
+        return await catalog_admin.resolve_grant(info, input)
+
+    @strawberry.mutation(description="收回对乡镇（街道）执法队的赋权（上级机关负责人）")
+    async def revoke_delegation(self, info: strawberry.Info, input: catalog_admin.RevokeDelegationInput) -> catalog_admin.DelegationPayload:
+        return await catalog_admin.resolve_revoke(info, input)
 
     @strawberry.mutation(description="登记案件（案源登记），取违法行为发生日有效的事项版本并编号")
     async def register_case(self, info: strawberry.Info, input: cases.RegisterCaseInput) -> cases.RegisterCasePayload:

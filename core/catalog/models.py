@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.labels import LabeledEnum
 from core.catalog.loader import parse_facts
 from core.catalog.spec import ItemSpec
 from core.db import Base, IdMixin, enum_column, utcnow
+from core.labels import LabeledEnum
 
 
 class ItemKind(LabeledEnum):
     PENALTY = "penalty", "行政处罚"
     INSPECTION = "inspection", "行政检查"
     COERCIVE = "coercive", "行政强制"
+
+
+class VersionStatus(LabeledEnum):
+    DRAFT = "draft", "草稿（未生效）"
+    PUBLISHED = "published", "已发布"
 
 
 class Domain(Base):
@@ -63,8 +68,13 @@ class CatalogItemVersion(IdMixin, Base):
     repealed_on: Mapped[dt.date | None]
     digest: Mapped[str] = mapped_column(sa.String(64))
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[VersionStatus] = mapped_column(enum_column(VersionStatus, "version_status"), default=VersionStatus.PUBLISHED)
+    published_at: Mapped[dt.datetime | None]
+    published_by: Mapped[str | None] = mapped_column(sa.String(100))
 
     def in_force_on(self, day: dt.date) -> bool:
+        if self.status is not VersionStatus.PUBLISHED:
+            return False
         return self.effective_from <= day and (self.repealed_on is None or day < self.repealed_on)
 
 
@@ -87,3 +97,32 @@ class CatalogItemVersion(IdMixin, Base):
             limitation=self.limitation,
             facts=parse_facts(self.facts, f"{self.code} v{self.version} facts"),
         )
+
+
+class Delegation(IdMixin, Base):
+    """An item a township team may enforce (赋权, APL Art. 24): granted and revoked by records."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        sa.Index(
+            "uq_delegations_active",
+            "agency_id",
+            "item_code",
+            unique=True,
+            postgresql_where=sa.text("revoked_on IS NULL"),
+            sqlite_where=sa.text("revoked_on IS NULL"),
+        ),
+        sa.CheckConstraint("revoked_on IS NULL OR revoked_on >= granted_on", name="ordered"),
+    )
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    item_code: Mapped[str] = mapped_column(sa.String(40), index=True)
+    granted_on: Mapped[dt.date]
+    basis: Mapped[str] = mapped_column(sa.String(300))  # the published delegation decision
+    granted_by: Mapped[str] = mapped_column(sa.String(100))
+    revoked_on: Mapped[dt.date | None]
+    revoked_by: Mapped[str | None] = mapped_column(sa.String(100))
+    revoke_reason: Mapped[str | None] = mapped_column(sa.String(300))
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.granted_on <= day and (self.revoked_on is None or day < self.revoked_on)

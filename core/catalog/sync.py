@@ -1,8 +1,8 @@
 """Storing the plug-ins' catalog as versioned rows. History is never rewritten.
 
-An item whose content changed gets a new version from its new `effective_from`; the previous
-version's window closes that day. A change that does not move the effective date forward is
-refused, because it would silently change the law applied to cases already decided.
+The first load of an item publishes it as shipped. A later change arrives as a draft version
+that is in force nowhere until it is published with its effective date (core.catalog.publication);
+a newer change to an unpublished draft replaces that draft, since nothing can rest on it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.chain import canonical, sm3_hex
 from core.audit.service import record
-from core.catalog.models import CatalogItemVersion, Domain, ItemKind
+from core.catalog.models import CatalogItemVersion, Domain, ItemKind, VersionStatus
 from core.catalog.registry import Catalog
 from core.catalog.spec import ItemSpec
 
@@ -27,7 +27,7 @@ class CatalogSyncError(Exception):
 class SyncReport:
     domains: int
     added: list[str]
-    amended: list[str]
+    amended: list[str]  # changed items now waiting as drafts
 
     @property
     def changed(self) -> bool:
@@ -66,23 +66,24 @@ async def sync_catalog(session: AsyncSession, catalog: Catalog) -> SyncReport:
         current = latest.get(code)
         if current is not None and current.digest == digest:
             continue
-        if current is not None and item.effective_from <= current.effective_from:
-            raise CatalogSyncError(
-                f"事项 {code} 的内容已变更，但 effective_from（{item.effective_from}）未晚于现行版本的生效日期"
-                f"（{current.effective_from}）：修订须以新的生效日期发布，不能改写历史版本"
-            )
-        version = _new_version(catalog, item, digest, 1 if current is None else current.version + 1)
+        if current is not None and current.status is VersionStatus.DRAFT:
+            number = current.version
+            await session.delete(current)
+            await session.flush()
+        else:
+            number = 1 if current is None else current.version + 1
+        version = _new_version(catalog, item, digest, number)
         if current is not None:
-            current.repealed_on = item.effective_from
+            version.status = VersionStatus.DRAFT
         session.add(version)
         await session.flush()
         await record(
             session,
             actor=SYNC_ACTOR,
-            action="catalog.item_version_added",
+            action="catalog.item_version_added" if current is None else "catalog.item_draft_loaded",
             object_type="CatalogItemVersion",
             object_id=version.id,
-            after={"code": code, "version": version.version, "digest": digest},
+            after={"code": code, "version": version.version, "digest": digest, "status": version.status.value},
         )
         (added if current is None else amended).append(code)
     return SyncReport(len(catalog.domains), added, amended)
@@ -117,4 +118,6 @@ def _new_version(catalog: Catalog, item: ItemSpec, digest: str, number: int) -> 
         discretion=table.raw if table else None,
         effective_from=item.effective_from,
         digest=digest,
+        status=VersionStatus.PUBLISHED,
+        published_by=SYNC_ACTOR,
     )
