@@ -92,6 +92,39 @@ def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
         load_demo(settings.database_url, plugins.catalog, key, seed=seed, cases=cases, entities=entities, console=console)
     )
     console.print(summary)
+    if not settings.production:
+        _print_demo_tokens(settings)
+
+
+def _print_demo_tokens(settings: Settings) -> None:
+    """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
+    import sqlalchemy as sa
+
+    from core.db import make_engine, session_factory
+    from core.people.models import Agency, AgencyKind, Officer, OfficerRole
+    from schema.auth import issue_token
+
+    async def people():
+        engine = make_engine(settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                rows = (await session.execute(sa.select(Officer, Agency).join(Agency, Agency.id == Officer.agency_id))).all()
+        finally:
+            await engine.dispose()
+        return rows
+
+    wanted = {
+        (AgencyKind.COMPREHENSIVE_BUREAU, OfficerRole.OFFICER): ("officer", "县局执法人员"),
+        (AgencyKind.COMPREHENSIVE_BUREAU, OfficerRole.AGENCY_HEAD): ("agency_head", "县局负责人"),
+        (AgencyKind.TOWNSHIP_TEAM, OfficerRole.OFFICER): ("officer", "乡镇执法队执法人员"),
+        (AgencyKind.JUSTICE_BUREAU, OfficerRole.OFFICER): ("supervisor", "司法局执法监督人员"),
+    }
+    console.print("演示令牌（8 小时有效；在 GraphiQL 的 Headers 中填入 {\"Authorization\": \"Bearer <令牌>\"}）：")
+    for officer, agency in asyncio.run(people()):
+        role = wanted.pop((agency.kind, officer.role), None)
+        if role:
+            token = issue_token(settings.jwt_secret_or_dev(), subject=f"officer:{officer.id}", roles=[role[0]], agency=str(agency.id), audience=settings.jwt_audience)
+            console.print(f"[bold]{role[1]}[/bold]（{officer.name}，{agency.name}）：\n{token}", soft_wrap=True)
 
 
 @demo_app.command("serve")

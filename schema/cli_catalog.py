@@ -79,3 +79,34 @@ def _builtin_data_dir(domain: str) -> Path:
             return plugin.data
     typer.secho(f"“{domain}”不是内置插件的领域，请用 --data-dir 指定写入的目录", fg="red")
     raise typer.Exit(2)
+
+
+@catalog_app.command("publish")
+def publish(
+    code: str = typer.Argument(..., help="事项编码"),
+    version: int = typer.Argument(..., help="要发布的草稿版本号（见 zhifa db upgrade 的输出或 catalogItemVersions 查询）"),
+    effective_from: str = typer.Option(..., "--effective-from", help="生效日期 YYYY-MM-DD，不早于今天"),
+    actor: str = typer.Option(..., "--actor", help="发布人（记入审计），如 officer:<人员ID>"),
+) -> None:
+    """发布事项草稿：自生效日期起取代现行版本，现行版本同日失效（记入审计链）。"""
+    import asyncio
+    import datetime as dt
+
+    from core.catalog.publication import publish as publish_version
+    from core.db import make_engine, session_factory, transaction
+    from core.errors import UserError
+
+    async def run() -> None:
+        engine = make_engine(Settings.from_env().database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                await publish_version(session, actor, code, version, dt.date.fromisoformat(effective_from))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except (UserError, ValueError) as exc:
+        typer.secho(str(exc), fg="red")
+        raise typer.Exit(1) from None
+    console.print(f"已发布 {code} 第 {version} 版，自 {effective_from} 起生效")
