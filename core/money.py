@@ -34,3 +34,31 @@ def fen_to_yuan(fen: int) -> Decimal:
 def round_fen(value: Decimal) -> int:
     """Round a computed fen amount (e.g. a rate times a base) half-up to a whole fen."""
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+MAX_AMOUNT_FEN = 10**12 * FEN_PER_YUAN  # 一万亿元: above any real amount, low enough to stay exact everywhere
+
+
+def parse_amount(text: str, field: str) -> int:
+    """A non-negative yuan amount from user input ("1234.50") in fen, or a coded UserError naming `field`.
+
+    Public for plug-ins: every calculator takes money the same way.
+    """
+    from core.errors import UserError  # core.errors is tiny; imported here to keep money import-light
+
+    try:
+        fen = yuan_to_fen(text)
+    except MoneyError as exc:
+        raise UserError("MONEY_INVALID", f"{field}：{exc}", field) from None
+    if fen < 0:
+        raise UserError("MONEY_NEGATIVE", f"{field} 不能为负数", field)
+    if fen > MAX_AMOUNT_FEN:
+        raise UserError("MONEY_OUT_OF_RANGE", f"{field} 超出可计算范围（不超过一万亿元）", field)
+    return fen
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant places after the point ("1.50" has 1), counted without rounding."""
+    _, digits, exponent = value.as_tuple()
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
