@@ -235,8 +235,10 @@ def compute(
 
     Counting walks forward from the day after `start`, one day at a time, and counts the days
     of the rule's type (working days, or every day) that fall in no suspension, until the rule's
-    length plus all extensions is reached. A calendar-day period whose last day is not a working
-    day then ends on the next working day (Civil Procedure Law Art. 85; see `core.cases.calendar`).
+    length plus all extensions is reached — an extension lengthens the period itself (90 + 30
+    days counted from filing), it is not added to a due date already moved past a holiday. A
+    calendar-day period whose last day is not a working day then ends on the next working day
+    (Civil Procedure Law Art. 85; see `core.cases.calendar`).
     A suspension that starts after the deadline has passed does not revive it. An extension
     approved after the deadline it extends had already passed is refused. For a 'before' rule
     (the hearing notice) the result is the latest day the act may happen.

@@ -35,7 +35,6 @@ problems on top through the `zhifa_case_checks` hook.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +49,9 @@ from core.cases.procedure import Action, parse_action
 from core.catalog.discretion import NATURAL_PERSON_KINDS
 from core.catalog.spec import PENALTY_KINDS
 from core.errors import UserError
+from core.labels import LabeledEnum
 from core.money import fen_to_yuan
+from core.people.models import CertificateStatus
 
 APL = "《中华人民共和国行政处罚法》"
 # Art. 58 para 2 binds those who *first* take up legal review after the revised APL took effect;
@@ -59,18 +60,12 @@ REVISED_APL_IN_FORCE = dt.date(2021, 7, 15)
 SIMPLE_KINDS = frozenset({"warning", "fine"})
 
 
-class CertificateStatus(enum.Enum):
-    """Values of `core.people.models.CertificateStatus`, repeated here to keep this module pure."""
+class LimitationCategory(LabeledEnum):
+    """APL Art. 36's periods for discovering a violation."""
 
-    VALID = "valid"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
-
-
-class LimitationCategory(enum.Enum):
-    GENERAL = "2y"  # Art. 36: two years
-    LIFE_HEALTH_FINANCE = "5y"  # Art. 36: citizens' life and health safety or financial security, with harm
-    SPECIAL_LAW = "special"  # "法律另有规定的除外": the law's own years in `limitation_years`
+    GENERAL = "2y", "二年"
+    LIFE_HEALTH_FINANCE = "5y", "五年（涉及公民生命健康安全、金融安全且有危害后果）"
+    SPECIAL_LAW = "special", "法律另有规定"  # the law's own years in `limitation_years`
 
 
 @dataclass(frozen=True)

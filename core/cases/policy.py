@@ -68,7 +68,7 @@ SOURCES: dict[str, str] = {
     "hearing": "行政处罚法第六十三条“较大数额”由部门和地方规定；默认值为市场监管听证办法的 1 万元 / 10 万元 [R]",
     "notice_response_days": "行政处罚法第六十四条第一项：告知后五日（工作日，第八十五条）内提出听证要求 [T]",
     "statement_defence_days": "陈述、申辩期限法律未规定；部门规章和地方文书通行三个工作日 [R]",
-    "filing_decision_days": "市场监督管理行政处罚程序规定：发现线索之日起十五个工作日内决定是否立案 [S/R]",
+    "filing_decision_days": "市场监督管理行政处罚程序规定：发现线索之日起十五个工作日内决定是否立案，经负责人批准可延长十五个工作日 [S]（条号未核实 [R]）",
     "legal_review_days": "法制审核期限法律未规定；地方规定多为五至十个工作日 [R]",
     "decision_limit_days": "行政处罚法第六十条：立案之日起九十日内作出决定；法律、法规、规章另有规定的，从其规定 [T]",
     "decision_extension_days": (
