@@ -27,6 +27,7 @@ class Settings:
     jwt_audience: str = "zhifa"
     rate_limit_per_minute: int = 600
     max_body_bytes: int = 1_000_000
+    holidays_file: Path = Path("holidays.toml")  # years of holiday notices the package does not know
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             jwt_audience=env.get("ZHIFA_JWT_AUDIENCE", "zhifa"),
             rate_limit_per_minute=int(env.get("ZHIFA_RATE_LIMIT_PER_MINUTE", "600")),
             max_body_bytes=int(env.get("ZHIFA_MAX_BODY_BYTES", "1000000")),
+            holidays_file=Path(env.get("ZHIFA_HOLIDAYS_FILE", "holidays.toml")),
         )
 
     def data_key_hex(self) -> str:

@@ -2,10 +2,12 @@
 
 from core.audit.models import AuditHead, AuditRecord
 from core.audit.reads import PersonalDataRead
-from core.cases.models import Case, CaseEvent, CaseOfficer, NumberSequence
+from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, NumberSequence
 from core.catalog.models import CatalogItemVersion, Delegation, Domain
 from core.db import Base
 from core.entities.models import Entity
+from core.evidence.models import CustodyEvent, Evidence
+from core.publication.models import CreditRecord, CreditRepair, Publication
 from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
 from core.ratelimit import RateWindow
 
@@ -16,17 +18,23 @@ __all__ = [
     "AuditRecord",
     "Base",
     "Case",
+    "CaseDeadline",
     "CaseEvent",
     "CaseOfficer",
     "CatalogItemVersion",
+    "CreditRecord",
+    "CreditRepair",
+    "CustodyEvent",
     "Delegation",
     "Domain",
     "Entity",
+    "Evidence",
     "NumberSequence",
     "Officer",
     "OfficerDomain",
     "PersonalDataRead",
     "Posting",
+    "Publication",
     "RateWindow",
     "Region",
 ]

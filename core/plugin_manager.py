@@ -166,10 +166,15 @@ class PluginManager:
         ]
 
     async def case_event(self, event: CaseEvent) -> None:
+        """Tell every plug-in about a committed step. The step stands whatever a plug-in does, so a
+        failing plug-in is logged, not raised."""
         for name in self.loaded:
-            for result in self._call_one(name, "zhifa_case_event", event=event):
-                if inspect.isawaitable(result):
-                    await result
+            try:
+                for result in self._call_one(name, "zhifa_case_event", event=event):
+                    if inspect.isawaitable(result):
+                        await result
+            except Exception:  # a plug-in's integration must not undo or hide a committed step
+                log.exception("plug-in %s failed on case event %s of %s", name, event.kind, event.case_number)
 
 
 def _dist_label(ep: metadata.EntryPoint) -> str:

@@ -16,12 +16,14 @@ from core.audit.reads import PersonalDataRead
 from core.entities.crypto import DataKey
 from core.entities.masking import mask_id_number, mask_phone
 from core.errors import UserError
-from core.models import Agency, Case, Entity, Region
+from core.models import Agency, Case, CaseEvent, CreditRecord, Entity, Region
 
 # Published by law (事前公开): the catalog, the organisation and the regions are open to everyone.
-PUBLIC_KINDS = {"Region", "Agency", "CatalogItem"}
+PUBLIC_KINDS = {"Region", "Agency", "CatalogItem", "PublicDecision"}
 # Reached only through a parent that was itself authorized.
-CHILD_KINDS = {"CaseEvent"}
+CHILD_KINDS = {"CaseEvent", "CaseDeadline"}
+# Credit records and repairs follow the entity they belong to.
+ENTITY_CHILDREN = {"CreditRecord", "CreditRepair"}
 SCOPE_FOR = {"Case": Scope.CASES, "Entity": Scope.ENTITIES, "Officer": Scope.OFFICERS}
 
 
@@ -47,6 +49,8 @@ class Access:
     def readable(self, kind: str) -> bool:
         if kind in PUBLIC_KINDS or kind in CHILD_KINDS:
             return True
+        if kind in ENTITY_CHILDREN:
+            kind = "Entity"
         if self.viewer.is_public:
             return False
         if self.viewer.has(Role.PROVINCIAL):
@@ -68,8 +72,20 @@ class Access:
         if not self.readable(kind) or self.reach is None:
             return [sa.false()]
         agencies = self.reach.agencies or frozenset()
-        if kind in ("Case", "Officer"):
+        if kind == "Case":
+            # A case sent to one of the viewer's agencies is its to answer, before it takes it over.
+            sent_here = sa.select(CaseEvent.case_id).where(
+                CaseEvent.kind == "transfer", CaseEvent.data["to_agency_id"].as_string().in_([str(a) for a in agencies])
+            )
+            return [sa.or_(table.c.agency_id.in_(agencies), table.c.id.in_(sent_here))]
+        if kind == "Officer":
             return [table.c.agency_id.in_(agencies)]
+        if kind in ENTITY_CHILDREN:
+            visible = sa.select(Entity.id).where(*self.where("Entity", Entity.__table__))
+            records = CreditRecord.__table__
+            if kind == "CreditRecord":
+                return [table.c.entity_id.in_(visible)]
+            return [table.c.credit_record_id.in_(sa.select(records.c.id).where(records.c.entity_id.in_(visible)))]
         if kind == "Entity":
             party = sa.select(Case.entity_id).where(Case.agency_id.in_(agencies))
             return [sa.or_(table.c.region_id.in_(self.reach.regions or frozenset()), table.c.id.in_(party))]

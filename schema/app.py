@@ -16,16 +16,21 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from core.cases.calendar import load_calendar
 from core.catalog.sync import pending_changes
 from core.config import Settings
 from core.db import make_engine, session_factory
 from core.entities.crypto import DataKey
+from core.evidence.store import EvidenceStore
 from core.plugin_manager import PluginManager, PluginsConfig
 from schema.access import Access
 from schema.auth import TokenVerifier
 from schema.build import build_schema
 from schema.context import Context
-from schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
+from schema.documents import make_document_endpoint
+from schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
+from schema.guards import authenticate, csrf_problem, rate_limited, refuse
+from schema.limits import NUL, NUL_MESSAGE
 
 log = logging.getLogger("zhifa")
 
@@ -51,19 +56,47 @@ class GraphQLApp(GraphQL):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
-            response = refuse(exc.status_code, HTTP_CODES.get(exc.status_code, "BAD_REQUEST"), exc.reason)
+            code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
+            response = refuse(exc.status_code, code, exc.reason)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
         """A body must be a JSON object (or a batch list): strawberry calls .get() on whatever it is
-        given, so `5`, `"x"` or `null` would be a 500; and nesting too deep for json is a 400."""
+        given, so `5`, `"x"` or `null` were a 500, and so were bytes that are not UTF-8 and nesting
+        too deep for the json module (strawberry only catches JSONDecodeError)."""
         try:
             value = json.loads(data)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "请求体不是 UTF-8 编码的 JSON") from None
         except RecursionError:
             raise HTTPException(400, "JSON 嵌套过深") from None
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "请求中的 JSON 应为对象（GraphQL 请求）")
+        if _holds_nul(value):
+            raise CodedHTTPException(400, "INVALID_CHARACTER", NUL_MESSAGE)
         return value
+
+
+class CodedHTTPException(HTTPException):
+    def __init__(self, status_code: int, code: str, reason: str):
+        super().__init__(status_code, reason)
+        self.code = code
+
+
+def _holds_nul(value: object) -> bool:
+    """Any string (or key) with NUL, which PostgreSQL text and jsonb cannot store (see schema.limits)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
@@ -76,9 +109,11 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     sessions = session_factory(engine)
     key = DataKey.from_hex(settings.data_key_hex())
     verifier = TokenVerifier(settings)
+    calendar = load_calendar(settings.holidays_file)
+    evidence_store = EvidenceStore.from_env()  # ZHIFA_EVIDENCE_DIR (./var/evidence), ZHIFA_EVIDENCE_MAX_BYTES
 
     def make_context(viewer) -> Context:
-        return Context(sessions=sessions, plugins=plugins, settings=settings, access=Access(viewer, key))
+        return Context(sessions=sessions, plugins=plugins, settings=settings, access=Access(viewer, key), calendar=calendar)
 
     graphql_app = GraphQLApp(build_schema(plugins, production=settings.production), make_context, settings.production)
 
@@ -112,8 +147,15 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
         return JSONResponse({"status": "ok", "database": "up", "plugins": list(plugins.loaded)})
 
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, key)),
+            Route("/healthz", healthz),
+            *evidence_routes(sessions, verifier, key, evidence_store, rate_limit_per_minute=settings.rate_limit_per_minute),
+        ],
+        middleware=[
+            Middleware(UploadAwareBodyLimit, max_bytes=settings.max_body_bytes, upload_max_bytes=upload_limit(evidence_store))
+        ],
         lifespan=lifespan,
     )
     app.state.sessions = sessions

@@ -8,7 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from core.plugin_manager import PluginError, PluginManager
-from schema import catalog, cases, entities, people
+from schema import catalog, cases, entities, people, publication
 from schema.errors import ErrorCodes
 from schema.limits import MAX_TOKENS, QueryLimits
 from schema.query import Mutation, Query
@@ -43,5 +43,8 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
             *([DisableIntrospection] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
-        types=[people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case],
+        types=[
+            people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case,
+            publication.PublicDecision, publication.CreditRecord, publication.CreditRepair,
+        ],
     )

@@ -11,18 +11,25 @@ from strawberry.scalars import JSON
 
 from core.cases import models as m
 from core.cases.numbering import normalise_number
+from core.cases.procedure import allowed_actions
+from core.catalog.spec import PENALTY_KINDS
+from core.clock import legal_today
 from core.cases.service import NewCase, register_case
 from core.errors import UserError as RuleError
 from schema.catalog import ITEM, CatalogItem, items
+from schema.discretion import Term, terms
 from schema.entities import ENTITY, Entity
+from schema.evidence import Evidence, resolve_case_evidence
 from schema.enums import CaseStatus, Procedure, from_core, to_core
 from schema.errors import UserError, run_mutation
 from schema.pages import connection, decode_id, one, planner
 from schema.people import AGENCY, OFFICER, Agency, Officer
 from schema.planner import Kind, Planner, Relation
 from schema.relay import Connection, Node, PageRequest, global_id
+from schema.scalars import Money
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
+case_deadlines = m.CaseDeadline.__table__
 
 
 @strawberry.type(description="案件时间线上的一步：谁在何时做了什么")
@@ -32,6 +39,21 @@ class CaseEvent:
     at: dt.datetime
     actor: str
     data: JSON
+
+
+@strawberry.type(description="案件的期限：何时起算、何时届满、是否逾期")
+class CaseDeadline:
+    kind: str
+    label: str
+    day_type: str = strawberry.field(description="working（工作日）或 calendar（自然日），依行政处罚法第八十五条")
+    starts_on: dt.date
+    due_on: dt.date
+    basis: str
+    met_on: dt.date | None = strawberry.field(description="完成或届满之日；为空表示仍在计算")
+    overdue: bool
+    provisional_year: int | None = strawberry.field(
+        description="期限跨入尚未录入节假日安排的年份时为该年份：暂按周末推算（不晚于真实届满日），录入后重新计算"
+    )
 
 
 @strawberry.type(description="案件")
@@ -51,6 +73,21 @@ class Case(Node):
     agency: Agency | None = None
     officers: list[Officer] = strawberry.field(default_factory=list, description="承办人员，主办在前")
     timeline: list[CaseEvent] = strawberry.field(default_factory=list)
+    deadlines: list[CaseDeadline] = strawberry.field(default_factory=list, description="期限：起算、届满、是否逾期")
+    filed_on: dt.date | None = None
+    fine: Money | None = strawberry.field(default=None, description="罚款（处理意见或决定）")
+    penalty_kinds: list[Term] = strawberry.field(default_factory=list)
+    major: bool = strawberry.field(default=False, description="重大处罚，须法制审核（行政处罚法第五十八条）")
+    hearing_right: bool = strawberry.field(default=False, description="当事人享有听证权利（行政处罚法第六十三条）")
+    discretion: JSON | None = strawberry.field(default=None, description="处理意见所依据的裁量建议（档次、推荐幅度、理由）")
+    decided_on: dt.date | None = None
+    decision_number: str | None = strawberry.field(default=None, description="处罚（不予处罚）决定书文号")
+    closed_on: dt.date | None = None
+    allowed_actions: list[str] = strawberry.field(default_factory=list, description="当前状态下可办理的步骤")
+
+    @strawberry.field(description="证据（按上传顺序，含保管链）。每个案件两条查询：宜在单个案件上选取，不宜用于长列表")
+    async def evidence(self, info: strawberry.Info) -> list[Evidence]:
+        return await resolve_case_evidence(info, self.id)
 
 
 def _case(r) -> Case:
@@ -66,6 +103,31 @@ def _case(r) -> Case:
         registered_at=r.registered_at,
         updated_at=r.updated_at,
         version=r.version,
+        filed_on=r.filed_on,
+        fine=r.fine_fen,
+        penalty_kinds=terms(r.penalty_kinds or [], PENALTY_KINDS),
+        major=r.major,
+        hearing_right=r.hearing_right,
+        discretion=r.discretion,
+        decided_on=r.decided_on,
+        decision_number=r.decision_number,
+        closed_on=r.closed_on,
+        allowed_actions=[a.value for a in allowed_actions(m.Procedure(r.procedure), m.CaseStatus(r.status))],
+    )
+
+
+def _deadline(r) -> CaseDeadline:
+    today = legal_today()
+    return CaseDeadline(
+        kind=r.kind,
+        label=r.label,
+        day_type=r.day_type,
+        starts_on=r.starts_on,
+        due_on=r.due_on,
+        basis=r.basis,
+        met_on=r.met_on,
+        overdue=r.met_on is None and r.due_on < today,
+        provisional_year=r.provisional_year,
     )
 
 
@@ -74,6 +136,7 @@ def _event(r) -> CaseEvent:
 
 
 EVENT = Kind("CaseEvent", case_events, _event)
+DEADLINE = Kind("CaseDeadline", case_deadlines, _deadline)
 CASE = Kind(
     "Case",
     cases,
@@ -96,6 +159,13 @@ CASE = Kind(
                 case_events.c.case_id.in_(ids)
             ),
         ),
+        "deadlines": Relation(
+            "many",
+            DEADLINE,
+            link=lambda ids: sa.select(case_deadlines.c.case_id, case_deadlines.c.id, case_deadlines.c.due_on).where(
+                case_deadlines.c.case_id.in_(ids)
+            ),
+        ),
     },
 )
 
@@ -111,6 +181,7 @@ class CaseFilter:
     case_number: str | None = strawberry.field(default=None, description="案号（接受“第X号”写法）")
     violated_from: dt.date | None = strawberry.field(default=None, description="违法行为发生日期不早于")
     violated_to: dt.date | None = strawberry.field(default=None, description="违法行为发生日期不晚于")
+    overdue: bool | None = strawberry.field(default=None, description="true：有已逾期未完成的期限；false：没有")
 
 
 @strawberry.enum(description="案件排序")
@@ -151,6 +222,9 @@ async def resolve_cases(
         where.append(cases.c.violation_date >= f.violated_from)
     if f.violated_to:
         where.append(cases.c.violation_date <= f.violated_to)
+    if f.overdue is not None:
+        late = sa.select(case_deadlines.c.case_id).where(case_deadlines.c.met_on.is_(None), case_deadlines.c.due_on < legal_today())
+        where.append(cases.c.id.in_(late) if f.overdue else cases.c.id.not_in(late))
     column, descending = ORDERS[order]
     return await connection(info, CASE, where, (column, cases.c.id), descending, page)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.cases.calendar import WorkingCalendar
 from core.config import Settings
 from core.plugin_manager import PluginManager
 from schema.access import Access
@@ -17,6 +18,7 @@ class Context:
     plugins: PluginManager
     settings: Settings
     access: Access
+    calendar: WorkingCalendar
 
     @property
     def actor(self) -> str:

@@ -59,6 +59,12 @@ class ErrorCodes(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if original is not None and not isinstance(original, GraphQLError):
+            if error.path is None and isinstance(original, ValueError):
+                # A custom scalar (Money, Date, ...) refusing a literal or a variable: graphql-core
+                # reports the parser's ValueError during validation or coercion, before anything
+                # ran. The client sent a bad value; its message is the scalar's own.
+                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+                return error
             return self._unexpected(error)
         if (error.extensions or {}).get("code"):
             return error

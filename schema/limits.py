@@ -2,7 +2,9 @@
 
 Depth, aliases and cost are checked by one validation rule over the whole document (fragments
 followed, cycles cut); a page size given through a variable counts as the largest page. Each
-refusal carries its own code.
+refusal carries its own code. String literals may not hold NUL (PostgreSQL text and jsonb cannot
+store it: the query would fail in the driver); variables are checked as the body is decoded
+(schema/app.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValidationRule,
 )
 
@@ -27,6 +30,8 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_COST = 10_000
 MAX_TOKENS = 3_000
+NUL = "\x00"
+NUL_MESSAGE = "字符串中不能含有 NUL 字符（\\u0000）"
 
 
 @dataclass
@@ -66,6 +71,10 @@ class QueryLimits(ValidationRule):
         for failed, code, message in checks:
             if failed:
                 self.report_error(GraphQLError(message, node, extensions={"code": code}))
+
+    def enter_string_value(self, node: StringValueNode, *_args) -> None:
+        if NUL in node.value:
+            self.report_error(GraphQLError(NUL_MESSAGE, node, extensions={"code": "INVALID_CHARACTER"}))
 
     def _measure(self, selection_set: SelectionSetNode | None, fragments, memo: dict[str, Measure], active: frozenset[str]) -> Measure:
         """Each fragment is measured once (memo), so fragments that spread each other several

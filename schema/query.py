@@ -7,23 +7,29 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from schema import catalog, catalog_admin, cases, entities, people
+from schema import catalog, catalog_admin, cases, entities, people, publication
 from schema.discretion import DiscretionResult, resolve_discretion
 from schema.enums import EntityKind
 from schema.pages import one
 from schema.relay import Connection, Node, PageRequest, parse_global_id
+from schema.evidence import EvidenceMutations, EvidenceQueries
+from schema.publication import PublicationMutations, PublicationQueries
+from schema.workflow import WorkflowMutations
 from schema.scalars import Money
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 
 NODE_KINDS = {
     kind.name: kind
-    for kind in (people.REGION, people.AGENCY, people.OFFICER, entities.ENTITY, catalog.ITEM, cases.CASE)
+    for kind in (
+        people.REGION, people.AGENCY, people.OFFICER, entities.ENTITY, catalog.ITEM, cases.CASE,
+        publication.DECISION, publication.CREDIT, publication.REPAIR,
+    )
 }
 
 
 @strawberry.type(description="查询")
-class Query:
+class Query(PublicationQueries, EvidenceQueries):
     @strawberry.field(description="按全局 ID 取回任意对象；ID 无效或对象不存在时为 null")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -151,7 +157,7 @@ class Query:
 
 
 @strawberry.type(description="变更")
-class Mutation:
+class Mutation(WorkflowMutations, PublicationMutations, EvidenceMutations):
     @strawberry.mutation(description="登记行政相对人")
     async def create_entity(self, info: strawberry.Info, input: entities.CreateEntityInput) -> entities.CreateEntityPayload:
         return await entities.resolve_create_entity(info, input)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -141,8 +142,11 @@ class Api:
         return body["data"]
 
 
+TEST_HOLIDAYS = Path(__file__).parent / "data" / "holidays-test.toml"
+
+
 def settings_for(database_url: str, **overrides) -> Settings:
-    return Settings(database_url=database_url, jwt_secret=SECRET, data_key=KEY.key.hex(), **overrides)
+    return Settings(database_url=database_url, jwt_secret=SECRET, data_key=KEY.key.hex(), holidays_file=TEST_HOLIDAYS, **overrides)
 
 
 @pytest.fixture
@@ -189,6 +193,7 @@ async def demo_tokens(demo) -> dict[str, str]:
     return {
         "bureau_officer": token(f"officer:{officer_of(bureau).id}", ["officer"], bureau.id),
         "bureau_head": token(f"officer:{officer_of(bureau, OfficerRole.AGENCY_HEAD).id}", ["agency_head"], bureau.id),
+        "bureau_reviewer": token(f"officer:{officer_of(bureau, OfficerRole.LEGAL_REVIEWER).id}", ["legal_reviewer"], bureau.id),
         "township_officer": token(f"officer:{officer_of(township).id}", ["officer"], township.id),
         "township_auxiliary": token(f"officer:{officer_of(township, OfficerRole.AUXILIARY).id}", ["auxiliary"], township.id),
         "supervisor": token(f"officer:{officer_of(justice).id}", ["supervisor"], justice.id),

@@ -32,8 +32,10 @@ Day counting (REFERENCE §0):
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 import chinese_calendar
@@ -218,3 +220,31 @@ def working_days_between(
     start: dt.date | dt.datetime, end: dt.date | dt.datetime, calendar: WorkingCalendar | None = None
 ) -> int:
     return (calendar or DEFAULT_CALENDAR).working_days_between(start, end)
+
+
+def load_calendar(path: Path) -> WorkingCalendar:
+    """The deployment's calendar: the package's years plus the notices recorded in a TOML file.
+
+    ```toml
+    [[year]]
+    year = 2027
+    holidays = [2027-01-01, 2027-02-06]      # 放假的日子
+    makeup_workdays = [2027-02-14]           # 调休上班的周末
+    ```
+    A missing file adds nothing. Each listed year counts as fully recorded.
+    """
+    if not path.exists():
+        return DEFAULT_CALENDAR
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} 不是有效的 TOML：{exc}") from None
+    calendar = DEFAULT_CALENDAR
+    for i, entry in enumerate(document.get("year", [])):
+        try:
+            calendar = WorkingCalendar.with_year(
+                int(entry["year"]), entry.get("holidays", []), entry.get("makeup_workdays", []), base=calendar
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: year[{i}] 无效：{exc}") from None
+    return calendar

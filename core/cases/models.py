@@ -38,7 +38,10 @@ class CaseStatus(LabeledEnum):
 
 class Case(IdMixin, Base):
     __tablename__ = "cases"
-    __table_args__ = (sa.CheckConstraint("version >= 1", name="version_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint("fine_fen IS NULL OR fine_fen >= 0", name="fine_non_negative"),
+    )
 
     case_number: Mapped[str] = mapped_column(sa.String(60), unique=True)
     procedure: Mapped[Procedure] = mapped_column(enum_column(Procedure, "procedure"))
@@ -53,6 +56,16 @@ class Case(IdMixin, Base):
     registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # What the procedure has settled so far (the steps themselves are the case's events).
+    filed_on: Mapped[dt.date | None]
+    fine_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    penalty_kinds: Mapped[list[str]] = mapped_column(default=list)
+    major: Mapped[bool] = mapped_column(default=False)  # APL Art. 58: needs legal review
+    hearing_right: Mapped[bool] = mapped_column(default=False)  # APL Art. 63
+    discretion: Mapped[dict[str, Any] | None]  # the recommendation the proposal rests on
+    decided_on: Mapped[dt.date | None]
+    decision_number: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
+    closed_on: Mapped[dt.date | None]
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -90,3 +103,22 @@ class NumberSequence(Base):
     doc_type: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_value: Mapped[int] = mapped_column(default=0)
+
+
+class CaseDeadline(IdMixin, Base):
+    """A running or met deadline of a case, recomputed from its events after every step."""
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (sa.UniqueConstraint("case_id", "kind", name="uq_case_deadlines_case_id_kind"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(60))
+    day_type: Mapped[str] = mapped_column(sa.String(10))
+    starts_on: Mapped[dt.date]
+    due_on: Mapped[dt.date] = mapped_column(index=True)
+    basis: Mapped[str] = mapped_column(sa.String(200))
+    met_on: Mapped[dt.date | None]  # None while the clock runs
+    # Set when the period reaches a year whose holiday notice is not recorded: counted on weekends
+    # alone (so never later than the true date) until the notice is added to holidays.toml.
+    provisional_year: Mapped[int | None]

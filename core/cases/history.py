@@ -1,0 +1,152 @@
+"""A case's procedural state read from its timeline (pure): the events are the record, and
+everything the guards and deadlines need is derived from them, never edited by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.cases.deadlines import Deadline, Extension, Suspension, compute, notice_response_rule, rules
+from core.cases.calendar import CalendarYearUnknown, WorkingCalendar
+from core.cases.execution import ExecutionEnd, ExecutionSnapshot, surcharge
+from core.cases.guards import HearingSnapshot, LegalReviewSnapshot, OfficerSnapshot
+from core.cases.policy import CasePolicy
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of the timeline as plain data: its kind, its day and what it recorded."""
+
+    kind: str
+    on: dt.date
+    data: dict[str, Any]
+
+
+def last(events: Sequence[Event], kind: str) -> Event | None:
+    return next((e for e in reversed(events) if e.kind == kind), None)
+
+
+def day(events: Sequence[Event], kind: str) -> dt.date | None:
+    found = last(events, kind)
+    return found.on if found else None
+
+
+def hearing(events: Sequence[Event]) -> HearingSnapshot:
+    requested, held = last(events, "request_hearing"), last(events, "hold_hearing")
+    return HearingSnapshot(
+        requested_on=requested.on if requested else None,
+        notice_on=_date(held.data.get("notified_on")) if held else None,
+        held_on=held.on if held else None,
+        held=bool(held and not held.data.get("waived")),
+        waived=bool(held and held.data.get("waived")),
+        chair_id=held.data.get("chair_id") if held else None,
+    )
+
+
+def legal_review(events: Sequence[Event], reviewers: dict[str, OfficerSnapshot]) -> LegalReviewSnapshot | None:
+    review = last(events, "review")
+    if review is None or review.data.get("reviewer_id") not in reviewers:
+        return None
+    return LegalReviewSnapshot(passed=bool(review.data.get("passed")), reviewer=reviewers[review.data["reviewer_id"]], reviewed_on=review.on)
+
+
+def suspensions(events: Iterable[Event], until: dt.date) -> tuple[Suspension, ...]:
+    """Pairs of suspend/resume events; a suspension still open runs until `until`."""
+    found, start, reason = [], None, ""
+    for e in events:
+        if e.kind == "suspend" and start is None:
+            start, reason = e.on, e.data.get("reason", "")
+        elif e.kind == "resume" and start is not None:
+            found.append(Suspension(start, max(start, e.on - dt.timedelta(days=1)), reason))
+            start = None
+    if start is not None:
+        found.append(Suspension(start, max(start, until), reason))
+    return tuple(found)
+
+
+def extensions(events: Iterable[Event]) -> tuple[Extension, ...]:
+    return tuple(Extension(int(e.data["days"]), e.on, e.data.get("reason", "")) for e in events if e.kind == "extend")
+
+
+def paid_fen(events: Iterable[Event]) -> int:
+    return sum(int(e.data.get("amount_fen", 0)) for e in events if e.kind == "payment")
+
+
+def execution(events: Sequence[Event], fine_fen: int, payment_due: dt.date | None, today: dt.date) -> ExecutionSnapshot:
+    paid = paid_fen(events)
+    accrued = 0
+    if payment_due is not None and fine_fen and paid < fine_fen:
+        accrued = surcharge(fine_fen, payment_due, today).amount_fen
+    ended = last(events, "end_execution")
+    return ExecutionSnapshot(
+        fine_fen=fine_fen,
+        paid_fen=min(paid, fine_fen),
+        surcharge_fen=accrued,
+        surcharge_paid_fen=max(0, paid - fine_fen),
+        ended_by=ExecutionEnd(ended.data["ended_by"]) if ended else None,
+        suspended_on=_date(ended.data.get("suspended_on")) if ended else None,
+    )
+
+
+def deadlines(
+    events: Sequence[Event],
+    fine_fen: int,
+    hearing_right: bool,
+    publishable: bool,
+    policy: CasePolicy,
+    calendar: WorkingCalendar,
+    today: dt.date,
+) -> list[tuple[Deadline | Provisional, dt.date | None]]:
+    """Every deadline the timeline has started, with the day it was met (None: still running).
+    `publishable`: the decision carries a penalty beyond a warning, so it must be published."""
+    table = rules(policy)
+    found: list[tuple[Deadline | Provisional, dt.date | None]] = []
+
+    def start(rule, begun: dt.date | None, met: dt.date | None, suspendable: bool = False) -> None:
+        if begun is not None:
+            stops = suspensions(events, today) if suspendable else ()
+            extra = extensions(events) if suspendable else ()
+            found.append((provisionally(lambda cal: compute(rule, begun, stops, extra, cal), calendar), met))
+
+    decided = day(events, "decide") or day(events, "decide_no_penalty")
+    start(table["DECISION"], day(events, "file"), decided or day(events, "transfer"), suspendable=True)
+    notice = day(events, "notify")
+    response = notice_response_rule(policy, hearing_right=hearing_right)
+    start(response, notice, day(events, "request_hearing") or day(events, "waive_rights"))
+    start(table["SERVICE"], decided, day(events, "serve"))
+    if publishable:
+        start(table["PUBLICATION"], day(events, "decide"), day(events, "publish"))
+    if fine_fen:
+        served = day(events, "serve")
+        settled = last(events, "payment") if paid_fen(events) >= fine_fen else None
+        start(table["PAYMENT"], served, settled.on if settled else None)
+    return found
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """A deadline reaching into a year whose holiday notice is not recorded yet: counted on
+    weekends alone until it is, and shown as provisional."""
+
+    deadline: Deadline
+    unknown_year: int
+
+
+def provisionally(work, calendar: WorkingCalendar):
+    """Run `work(calendar)`; for years the calendar lacks, retry with weekends only and say so."""
+    attempt, unknown = calendar, []
+    while True:
+        try:
+            result = work(attempt)
+            return Provisional(result, unknown[0]) if unknown else result
+        except CalendarYearUnknown as exc:
+            if exc.year in unknown or len(unknown) > 5:
+                raise
+            unknown.append(exc.year)
+            attempt = WorkingCalendar.with_year(exc.year, (), (), base=attempt)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -1,0 +1,444 @@
+"""Performing the steps of the procedure: load the case, let the law's guards and the plug-ins
+judge the step, then change the case, write the timeline, the audit and the deadlines in the
+same transaction. A stale version is a conflict, never an overwrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.access.viewer import Role
+from core.audit.service import record
+from core.cases import history
+from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from core.cases.execution import ExecutionEnd
+from core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
+from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from core.cases.numbering import allocate
+from core.cases.policy import DEFAULT_POLICY, CasePolicy
+from core.cases.procedure import Action, next_status
+from core.catalog.delegation import active_codes
+from core.catalog.discretion import check_proposal, recommend
+from core.catalog.loader import parse_table_dict
+from core.catalog.models import CatalogItemVersion
+from core.catalog.spec import normalise_facts, typed_facts
+from core.clock import legal_date, legal_today
+from core.db import utcnow
+from core.documents import DocumentType, document_number
+from core.entities.models import Entity
+from core.errors import UserError, raise_if_any
+from core.hooks import CaseAction
+from core.people.models import Agency, AgencyKind, Officer, OfficerDomain
+
+# Non-transition records: they change no status, but the deadlines and execution read them.
+RECORDS = {"payment", "suspend", "resume", "extend", "end_execution", "waive_rights"}
+# Windows the agency waits out (no decision before they end): met when they run out, never overdue.
+WAITING_WINDOWS = {"NOTICE_RESPONSE", "STATEMENT_DEFENCE"}
+# The document each step issues, numbered gap-free per agency, type and year (REFERENCE §5.4).
+DOCUMENT_FOR = {
+    "file": DocumentType.FILING_APPROVAL,
+    "notify": DocumentType.PRIOR_NOTICE,
+    "decide": DocumentType.PENALTY_DECISION,
+    "decide_no_penalty": DocumentType.NO_PENALTY_DECISION,
+    "serve": DocumentType.SERVICE_RECEIPT,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    case_id: uuid.UUID
+    action: str  # an Action value, or one of RECORDS
+    version: int  # the version the client last saw (optimistic locking)
+    on: dt.date | None = None  # the day it happened; default today
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Loaded:
+    case: Case
+    events: list[history.Event]
+    handlers: list[OfficerSnapshot]
+    item: CatalogItemVersion
+    party_kind: str
+    agency: Agency
+    delegated: bool
+
+
+async def perform(
+    session: AsyncSession,
+    actor: str,
+    step: Step,
+    checks=None,
+    policy: CasePolicy = DEFAULT_POLICY,
+    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    today: dt.date | None = None,
+) -> Case:
+    """Run one step. `checks(CaseAction) -> list[UserError]` adds the plug-ins' domain rules."""
+    today = today or legal_today()
+    on = step.on or today
+    if on > today:
+        raise UserError("DATE_IN_FUTURE", "办理日期不能晚于今天", "on")
+    loaded = await _load(session, step.case_id)
+    case = loaded.case
+    if case.version != step.version:
+        raise UserError("VERSION_CONFLICT", f"案件已被他人修改（当前版本 {case.version}，提交的是 {step.version}），请刷新后重试", "version")
+    is_record = step.action in RECORDS
+    action = None if is_record else Action(step.action)
+    status = case.status if is_record else next_status(case.procedure, case.status, action)
+    data = await PREPARE.get(step.action, _nothing)(session, loaded, step, on)
+    event = history.Event(step.action, on, data)
+    if action is not None:
+        snapshot = await _snapshot(session, loaded, [*loaded.events, event], data, policy, today)
+        errors = check(action, snapshot, today, policy, calendar)
+        if checks is not None:
+            errors += checks(CaseAction(name=action.value, case=_public(case), payload=data))
+        raise_if_any(errors)
+    if step.action in DOCUMENT_FOR:
+        data["document_number"] = await _number(session, loaded.agency, DOCUMENT_FOR[step.action], on)
+        if step.action.startswith("decide"):
+            data["decision_number"] = data["document_number"]
+    await _apply(session, actor, loaded, step, status, event, data)
+    await _store_deadlines(session, loaded, [*loaded.events, event], policy, calendar, today)
+    return case
+
+
+async def _load(session: AsyncSession, case_id: uuid.UUID) -> Loaded:
+    case = (await session.execute(sa.select(Case).where(Case.id == case_id).with_for_update())).scalar_one_or_none()
+    if case is None:
+        raise UserError("CASE_NOT_FOUND", "案件不存在", "caseId")
+    rows = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars()
+    events = [history.Event(e.kind, _event_day(e), e.data) for e in rows]
+    handler_ids = (await session.execute(
+        sa.select(CaseOfficer.officer_id).where(CaseOfficer.case_id == case_id).order_by(CaseOfficer.position)
+    )).scalars().all()
+    handlers = await officer_snapshots(session, list(handler_ids))
+    item = await session.get(CatalogItemVersion, case.item_version_id)
+    entity = await session.get(Entity, case.entity_id)
+    agency = await session.get(Agency, case.agency_id)
+    delegated = agency.kind is AgencyKind.TOWNSHIP_TEAM and item.code in await active_codes(session, agency.id, legal_today())
+    return Loaded(case, events, [handlers[i] for i in handler_ids if i in handlers], item, entity.kind.value, agency, delegated)
+
+
+def _event_day(event: CaseEvent) -> dt.date:
+    on = event.data.get("on") if isinstance(event.data, dict) else None
+    return dt.date.fromisoformat(on) if on else legal_date(event.at)
+
+
+async def officer_snapshots(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, OfficerSnapshot]:
+    if not ids:
+        return {}
+    officers = (await session.execute(sa.select(Officer).where(Officer.id.in_(ids)))).scalars().all()
+    domains: dict[uuid.UUID, set[str]] = {o.id: set() for o in officers}
+    for officer_id, code in await session.execute(sa.select(OfficerDomain.officer_id, OfficerDomain.domain_code).where(OfficerDomain.officer_id.in_(ids))):
+        domains[officer_id].add(code)
+    return {
+        o.id: OfficerSnapshot(
+            id=o.id,
+            role=Role(o.role.value),
+            status=o.status.value,
+            name=o.name,
+            certificate_valid_from=o.certificate_valid_from,
+            certificate_valid_until=o.certificate_valid_until,
+            domains=frozenset(domains[o.id]),
+            legal_qualification=o.legal_qualification,
+        )
+        for o in officers
+    }
+
+
+async def _snapshot(session: AsyncSession, loaded: Loaded, events: list[history.Event], data: dict, policy: CasePolicy, today: dt.date) -> CaseSnapshot:
+    case, item = loaded.case, loaded.item
+    reviewer_ids = [uuid.UUID(e.data["reviewer_id"]) for e in events if e.kind == "review"]
+    reviewers = {str(k): v for k, v in (await officer_snapshots(session, reviewer_ids)).items()}
+    fine = data.get("fine_fen", case.fine_fen) or 0
+    kinds = frozenset(data.get("penalty_kinds", case.penalty_kinds or []))
+    served = history.day(events, "serve")
+    payment_due = served + dt.timedelta(days=policy.payment_days) if served else None
+    return CaseSnapshot(
+        procedure=case.procedure,
+        domain=case.domain_code,
+        party_kind=loaded.party_kind,
+        handlers=tuple(loaded.handlers),
+        fine_fen=fine,
+        penalty_kinds=kinds,
+        major=bool(data.get("major", case.major)),
+        legal_review_required=bool(data.get("major", case.major)),
+        complex_or_serious=bool(data.get("complex", False)),
+        collective_discussion_held=history.last(events, "discuss") is not None,
+        hearing_right=bool(data.get("hearing_right", case.hearing_right)),
+        hearing=history.hearing(events),
+        notice_served_on=history.day(events, "notify"),
+        rights_waived=history.last(events, "waive_rights") is not None,
+        legal_review=history.legal_review(events, reviewers),
+        violation_on=case.violation_date,
+        limitation=LimitationCategory(item.limitation) if item.limitation in ("2y", "5y") else LimitationCategory.GENERAL,
+        filed_on=case.filed_on or history.day(events, "file"),
+        suspensions=history.suspensions(events, today),
+        extensions=history.extensions(events),
+        agency_is_township=loaded.agency.kind is AgencyKind.TOWNSHIP_TEAM,
+        item_delegated_to_township=loaded.delegated,
+        execution=history.execution(events, fine, payment_due, today),
+    )
+
+
+def _public(case: Case) -> dict[str, Any]:
+    """What plug-ins see of a case: plain values, no ORM object to write through."""
+    return {
+        "id": str(case.id),
+        "case_number": case.case_number,
+        "domain": case.domain_code,
+        "status": case.status.value,
+        "procedure": case.procedure.value,
+        "facts": dict(case.facts),
+        "fine_fen": case.fine_fen,
+        "penalty_kinds": list(case.penalty_kinds or []),
+    }
+
+
+async def _apply(session: AsyncSession, actor: str, loaded: Loaded, step: Step, status: CaseStatus, event: history.Event, data: dict) -> None:
+    case = loaded.case
+    before = {"status": case.status.value, "version": case.version}
+    for key in ("fine_fen", "penalty_kinds", "major", "hearing_right", "discretion", "decision_number", "agency_id"):
+        if key in data:
+            setattr(case, key, uuid.UUID(data[key]) if key == "agency_id" else data[key])
+    if step.action == "file":
+        case.filed_on = event.on
+    if step.action in ("decide", "decide_no_penalty"):
+        case.decided_on = event.on
+    if step.action == "close":
+        case.closed_on = event.on
+    case.status = status
+    case.updated_at = utcnow()
+    await append_event(session, case.id, step.action, actor, {"on": event.on.isoformat(), **_jsonable(data)})
+    await session.flush()  # the version column moves here; a concurrent writer fails on it
+    await record(
+        session,
+        actor=actor,
+        action=f"case.{step.action}",
+        object_type="Case",
+        object_id=case.id,
+        before=before,
+        after={"status": status.value, "version": case.version, **_jsonable(data)},
+    )
+
+
+async def append_event(session: AsyncSession, case_id: uuid.UUID, kind: str, actor: str, data: dict[str, Any]) -> CaseEvent:
+    """The next step on a case's timeline; the unique (case, seq) pair refuses a racing duplicate."""
+    seq = (await session.scalar(sa.select(sa.func.max(CaseEvent.seq)).where(CaseEvent.case_id == case_id))) or 0
+    event = CaseEvent(case_id=case_id, seq=seq + 1, kind=kind, actor=actor, data=data)
+    session.add(event)
+    return event
+
+
+def _jsonable(data: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, uuid.UUID) else v) for k, v in data.items()}
+
+
+async def _store_deadlines(session: AsyncSession, loaded: Loaded, events: list[history.Event], policy: CasePolicy, calendar: WorkingCalendar, today: dt.date) -> None:
+    case = loaded.case
+    publishable = bool(set(case.penalty_kinds or []) - {"warning"})
+    computed = history.deadlines(events, case.fine_fen or 0, case.hearing_right, publishable, policy, calendar, today)
+    await session.execute(sa.delete(CaseDeadline).where(CaseDeadline.case_id == case.id))
+    for found, met in computed:
+        provisional = isinstance(found, history.Provisional)
+        deadline = found.deadline if provisional else found
+        if deadline.kind in WAITING_WINDOWS and met is None and deadline.due_on < today:
+            met = deadline.due_on
+        session.add(CaseDeadline(
+            case_id=case.id, kind=deadline.kind, label=deadline.label, day_type=deadline.day_type.value,
+            starts_on=deadline.start, due_on=deadline.due_on, basis=deadline.basis, met_on=met,
+            provisional_year=found.unknown_year if provisional else None,
+        ))
+    await session.flush()
+
+
+# --- what each step records ------------------------------------------------------------------
+
+
+async def _nothing(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    return {}
+
+
+def _required_text(step: Step, key: str, label: str) -> str:
+    text = str(step.data.get(key) or "").strip()
+    if not text:
+        raise UserError(f"{key.upper()}_REQUIRED", f"请填写{label}", key)
+    return text
+
+
+async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """处理意见: the discretion benchmark's recommendation for the facts, and the proposed penalty."""
+    item, case = loaded.item, loaded.case
+    if item.discretion is None:
+        raise UserError("DISCRETION_TABLE_MISSING", f"事项 {item.code} 没有裁量基准，不能提出处罚意见", "caseId")
+    spec = item.spec()
+    facts = normalise_facts(item.code, spec.facts, {**case.facts, **(step.data.get("facts") or {})})
+    rec = recommend(spec, parse_table_dict(item.discretion), typed_facts(spec.facts, facts), party_kind=loaded.party_kind)
+    proposed = step.data.get("fine_fen")
+    if proposed is None and rec.recommended_range is not None:
+        proposed = rec.recommended_range.min_fen
+    proposal = check_proposal(rec, proposed, step.data.get("reasons"))
+    kinds = sorted({*rec.other_penalties, *(["fine"] if proposal.fine_fen else [])})
+    major = rec.legal_review_required or proposal.legal_review_required
+    case.facts = facts
+    return {
+        "fine_fen": proposal.fine_fen or 0,
+        "penalty_kinds": kinds,
+        "major": major,
+        "hearing_right": proposal.hearing_right,
+        "discretion": {
+            "tier": rec.tier.code,
+            "tier_name": rec.tier.name,
+            "outcome": rec.tier.outcome,
+            "first_violation": rec.tier.first_violation,
+            "recommended": [rec.recommended_range.min_fen, rec.recommended_range.max_fen] if rec.recommended_range else None,
+            "within_benchmark": proposal.within_benchmark,
+            "reasons": list(rec.reasons),
+            "departure_reasons": proposal.reasons,
+            "legal_review_reasons": list(proposal.legal_review_reasons),
+            "hearing_reasons": list(proposal.hearing_reasons),
+        },
+    }
+
+
+async def _hold_hearing(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """APL Art. 64: the hearing's time and place notified 7 working days before, a chair who did not investigate."""
+    chair, notified = step.data.get("chair_id"), step.data.get("notified_on")
+    waived = bool(step.data.get("waived"))
+    if not chair and not waived:
+        raise UserError("HEARING_CHAIR_REQUIRED", "请指定听证主持人", "chairId")
+    if notified is None and not waived:
+        raise UserError("HEARING_NOTICE_REQUIRED", "请填写听证通知送达之日", "notifiedOn")
+    return {
+        "chair_id": str(chair) if chair else None,
+        "notified_on": notified.isoformat() if notified else None,
+        "waived": waived,
+        "record": step.data.get("record", ""),
+    }
+
+
+async def _review(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    reviewer = step.data.get("reviewer_id")
+    if reviewer is None:
+        raise UserError("REVIEWER_REQUIRED", "请指定法制审核人员", "reviewerId")
+    return {"reviewer_id": str(reviewer), "passed": bool(step.data.get("passed")), "opinion": _required_text(step, "opinion", "审核意见")}
+
+
+async def _discuss(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    return {"conclusion": _required_text(step, "conclusion", "集体讨论结论"), "participants": list(step.data.get("participants") or [])}
+
+
+async def _decide(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    case = loaded.case
+    if step.action == "decide" and not (case.penalty_kinds or case.procedure is Procedure.SIMPLE):
+        raise UserError("PROPOSAL_REQUIRED", "尚未提出处罚意见（处罚种类和罚款）", "caseId")
+    data: dict[str, Any] = {}
+    if case.procedure is Procedure.SIMPLE and step.action == "decide":
+        fine = int(step.data.get("fine_fen") or 0)
+        data.update(fine_fen=fine, penalty_kinds=["fine"] if fine else ["warning"])
+    if step.action == "decide_no_penalty":
+        data.update(ground=_required_text(step, "ground", "不予处罚的理由"), fine_fen=0, penalty_kinds=[])
+    return data
+
+
+async def _number(session: AsyncSession, agency: Agency, doc_type: DocumentType, on: dt.date) -> str:
+    serial = await allocate(session, agency.id, doc_type.code, on.year)
+    return document_number(agency.short_name, doc_type, on.year, serial)
+
+
+async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    target = step.data.get("target")
+    reason = _required_text(step, "reason", "移送理由")
+    if target == "public_security":
+        return {"target": target, "reason": reason}
+    if target != "agency" or not step.data.get("agency_id"):
+        raise UserError("TRANSFER_TARGET_INVALID", "请指定移送对象：有管辖权的执法主体，或公安机关（涉嫌犯罪）", "target")
+    receiver = await session.get(Agency, uuid.UUID(str(step.data["agency_id"])))
+    if receiver is None or receiver.id == loaded.agency.id:
+        raise UserError("TRANSFER_TARGET_INVALID", "接收移送的执法主体不存在或与移送方相同", "agencyId")
+    return {"target": target, "to_agency_id": str(receiver.id), "reason": reason}
+
+
+async def _accept_return(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """The receiver takes the case over (its file travels whole), or it comes back with reasons."""
+    sent = history.last(loaded.events, "transfer")
+    accepted = bool(step.data.get("accepted"))
+    reason = _required_text(step, "reason", "接收或退回的说明")
+    if accepted and sent and sent.data.get("to_agency_id"):
+        return {"accepted": True, "reason": reason, "agency_id": sent.data["to_agency_id"]}
+    return {"accepted": False, "reason": reason}
+
+
+async def _payment(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    amount = step.data.get("amount_fen")
+    if not isinstance(amount, int) or amount <= 0:
+        raise UserError("PAYMENT_INVALID", "缴款金额须为正数", "amount")
+    if loaded.case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING):
+        raise UserError("PAYMENT_NOT_DUE", "处罚决定送达后才能登记缴款", "caseId")
+    return {"amount_fen": amount, "receipt": str(step.data.get("receipt") or "")}
+
+
+async def _extend(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    days = step.data.get("days")
+    if not isinstance(days, int) or days <= 0:
+        raise UserError("EXTENSION_INVALID", "延长天数须为正整数", "days")
+    return {"days": days, "reason": _required_text(step, "reason", "延长理由"), "approved_by": str(step.data.get("approved_by") or "")}
+
+
+async def _suspend(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """中止 stops the decision clock (hearing, appraisal, announcement); 恢复 starts it again."""
+    suspended = sum(e.kind == "suspend" for e in loaded.events) > sum(e.kind == "resume" for e in loaded.events)
+    if (step.action == "suspend") == suspended:
+        raise UserError("SUSPENSION_INVALID", "案件已中止" if suspended else "案件未中止，无需恢复", "caseId")
+    return {"reason": _required_text(step, "reason", "中止或恢复的理由")}
+
+
+async def _end_execution(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    try:
+        ended = ExecutionEnd(step.data.get("ended_by"))
+    except ValueError:
+        raise UserError("EXECUTION_END_INVALID", "请选择依法终结执行的情形", "endedBy") from None
+    return {"ended_by": ended.value, "suspended_on": step.data.get("suspended_on"), "reason": _required_text(step, "reason", "终结执行的说明")}
+
+
+async def _waive(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """APL Art. 62: the party may expressly give up statement, defence and hearing."""
+    return {"statement": _required_text(step, "statement", "当事人明确放弃陈述、申辩和听证权利的书面意见")}
+
+
+async def _decline(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    return {"reason": _required_text(step, "reason", "不予立案的理由")}
+
+
+PREPARE = {
+    "decline_filing": _decline,
+    "propose": _propose,
+    "hold_hearing": _hold_hearing,
+    "review": _review,
+    "revise": lambda s, l, st, on: _reason(st),
+    "discuss": _discuss,
+    "decide": _decide,
+    "decide_no_penalty": _decide,
+    "transfer": _transfer,
+    "accept_return": _accept_return,
+    "payment": _payment,
+    "extend": _extend,
+    "suspend": _suspend,
+    "resume": _suspend,
+    "end_execution": _end_execution,
+    "waive_rights": _waive,
+}
+
+
+async def _reason(step: Step) -> dict:
+    return {"reason": _required_text(step, "reason", "退回理由")}
+
+
+async def last_transfer(session: AsyncSession, case_id: uuid.UUID) -> dict[str, Any] | None:
+    stmt = sa.select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.kind == "transfer").order_by(CaseEvent.seq.desc()).limit(1)
+    return await session.scalar(stmt)

@@ -1,0 +1,47 @@
+"""GET /cases/{case id}/documents/{type}.docx — a case's documents, for whoever may read the case."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.documents import DocumentType
+from core.errors import UserError
+from schema.access import Access
+from schema.cases import CASE
+from schema.guards import authenticate, refuse
+from schema.planner import Planner
+from schema.relay import parse_global_id
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def make_document_endpoint(sessions, verifier, key):
+    from core.cases.paperwork import case_document
+
+    async def document(request: Request) -> Response:
+        viewer, problem = await authenticate(request, verifier)
+        if problem:
+            return problem
+        parsed = parse_global_id(request.path_params["case_id"])
+        try:
+            doc_type = DocumentType(request.path_params["doc_type"])
+        except ValueError:
+            return refuse(404, "DOCUMENT_TYPE_UNKNOWN", "文书类型：" + "、".join(t.value for t in DocumentType))
+        access = Access(viewer, key)
+        if parsed is None or parsed[0] != "Case" or not access.readable("Case"):
+            return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
+        async with sessions() as session:
+            await access.prepare(session)
+            if not await Planner(session, access).exists(CASE, parsed[1]):
+                return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
+            try:
+                number, body = await case_document(session, parsed[1], doc_type, key, viewer.sees_personal_data)
+            except UserError as exc:
+                return refuse(409, exc.code, exc.message)
+        filename = quote(f"{number}{doc_type.label}.docx")
+        return Response(body, media_type=DOCX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+
+    return document
