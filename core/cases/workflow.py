@@ -420,7 +420,7 @@ PREPARE = {
     "propose": _propose,
     "hold_hearing": _hold_hearing,
     "review": _review,
-    "revise": lambda s, l, st, on: _reason(st),
+    "revise": _revise,
     "discuss": _discuss,
     "decide": _decide,
     "decide_no_penalty": _decide,
@@ -435,7 +435,7 @@ PREPARE = {
 }
 
 
-async def _reason(step: Step) -> dict:
+async def _revise(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     return {"reason": _required_text(step, "reason", "退回理由")}
 
 
