@@ -415,6 +415,10 @@ async def _decline(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     return {"reason": _required_text(step, "reason", "不予立案的理由")}
 
 
+async def _revise(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    return {"reason": _required_text(step, "reason", "退回理由")}
+
+
 PREPARE = {
     "decline_filing": _decline,
     "propose": _propose,
@@ -434,9 +438,6 @@ PREPARE = {
     "waive_rights": _waive,
 }
 
-
-async def _revise(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
-    return {"reason": _required_text(step, "reason", "退回理由")}
 
 
 async def last_transfer(session: AsyncSession, case_id: uuid.UUID) -> dict[str, Any] | None:
