@@ -38,8 +38,8 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
         mutation=mutation,
         extensions=[
             ErrorCodes,
-            MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            AddValidationRules([QueryLimits]),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: AddValidationRules([QueryLimits]),
             *([DisableIntrospection] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
