@@ -93,6 +93,24 @@ class RecordPaymentInput(CaseStepInput):
     receipt: str = ""
 
 
+@strawberry.input(description="一期缴款")
+class InstalmentInput:
+    due_on: dt.date
+    amount: Money
+
+
+@strawberry.input(description="批准暂缓或分期缴纳罚款（行政处罚法第六十六条第二款；批准日即办理日期）")
+class PaymentPlanInput(CaseStepInput):
+    applied_on: dt.date = strawberry.field(description="当事人书面申请之日")
+    reason: str = strawberry.field(description="当事人确有经济困难的情况")
+    instalments: list[InstalmentInput] = strawberry.field(description="一期即为暂缓缴纳，多期为分期缴纳；合计须等于尚欠罚款")
+
+
+@strawberry.input(description="申请人民法院强制执行（行政强制法第五十三条）")
+class CourtApplicationInput(CaseStepInput):
+    court: str
+
+
 @strawberry.input(description="依法终结执行")
 class EndExecutionInput(CaseStepInput):
     ended_by: str = strawberry.field(description="court_concluded / terminated / suspended_three_years / decision_revoked")
@@ -127,7 +145,7 @@ class AnswerTransferInput(CaseStepInput):
 
 
 # Who may perform which step, beyond being an enforcer of the case's agency.
-ROLE_FOR = {"review": Role.LEGAL_REVIEWER, "discuss": Role.AGENCY_HEAD}
+ROLE_FOR = {"review": Role.LEGAL_REVIEWER, "discuss": Role.AGENCY_HEAD, "payment_plan": Role.AGENCY_HEAD}
 STAFF_RECORDS = {"payment"}
 
 
@@ -252,6 +270,19 @@ class WorkflowMutations:
     @strawberry.mutation(description="登记缴款（罚款及加处罚款）")
     async def record_payment(self, info: strawberry.Info, input: RecordPaymentInput) -> CaseStepPayload:
         return await step(info, "payment", input, {"amount_fen": input.amount, "receipt": input.receipt})
+
+    @strawberry.mutation(description="批准暂缓或分期缴纳罚款（负责人）；加处罚款自计划届满之次日起计算")
+    async def approve_payment_plan(self, info: strawberry.Info, input: PaymentPlanInput) -> CaseStepPayload:
+        data = {
+            "applied_on": input.applied_on,
+            "reason": input.reason,
+            "instalments": [{"due_on": i.due_on.isoformat(), "amount_fen": i.amount} for i in input.instalments],
+        }
+        return await step(info, "payment_plan", input, data)
+
+    @strawberry.mutation(description="登记申请人民法院强制执行；法院的结果以“依法终结执行”登记")
+    async def apply_court_enforcement(self, info: strawberry.Info, input: CourtApplicationInput) -> CaseStepPayload:
+        return await step(info, "court_application", input, {"court": input.court})
 
     @strawberry.mutation(description="依法终结执行（法院强制执行完毕、终结执行等）")
     async def end_execution(self, info: strawberry.Info, input: EndExecutionInput) -> CaseStepPayload:

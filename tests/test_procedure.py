@@ -57,6 +57,9 @@ STEP_INPUTS = {
     "resumeCase": "ReasonedStepInput",
     "extendDecisionDeadline": "ExtendDeadlineInput",
     "waiveRights": "WaiveRightsInput",
+    "approvePaymentPlan": "PaymentPlanInput",
+    "applyCourtEnforcement": "CourtApplicationInput",
+    "endExecution": "EndExecutionInput",
 }
 
 
@@ -337,3 +340,27 @@ async def test_the_decision_and_other_documents_are_generated_from_the_record(ap
     outsider = {"authorization": f"Bearer {demo_tokens['provincial_other']}"}
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision", headers=outsider)).status_code == 404
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision")).status_code == 404
+
+
+async def test_execution_with_an_approved_instalment_plan_and_court_enforcement(api, demo, demo_tokens, bureau):
+    """APL Art. 66 para 2 (deferral and instalments on application, approved), Art. 72 (the
+    surcharge), 行政强制法 Art. 53 (application to the court), and closing only when execution ended."""
+    desk = await register(api, bureau, item="SC024", procedure="SIMPLE", facts={"duration_months": 1})
+    await desk.do("decidePenalty", fine="150.00")
+    await desk.do("serveDecision")
+    await desk.do("startExecution")
+    plan = {"appliedOn": ago(0), "reason": "经营困难", "instalments": [{"dueOn": (TODAY + dt.timedelta(days=30)).isoformat(), "amount": "100.00"}]}
+    await desk.do("approvePaymentPlan", as_=demo_tokens["bureau_head"], expect="PLAN_TOTAL_MISMATCH", **plan)
+    await desk.do("approvePaymentPlan", expect="FORBIDDEN", **plan)
+    plan["instalments"] = [
+        {"dueOn": (TODAY + dt.timedelta(days=30)).isoformat(), "amount": "100.00"},
+        {"dueOn": (TODAY + dt.timedelta(days=60)).isoformat(), "amount": "50.00"},
+    ]
+    await desk.do("approvePaymentPlan", as_=demo_tokens["bureau_head"], **plan)
+    payment = next(d for d in desk.case["deadlines"] if d["kind"] == "PAYMENT")
+    assert payment["dueOn"] == (TODAY + dt.timedelta(days=60)).isoformat()
+    await desk.do("applyCourtEnforcement", court="舟山市定海区人民法院")
+    await desk.do("closeCase", expect="CLOSE_EXECUTION_UNFINISHED")
+    await desk.do("endExecution", endedBy="court_concluded", reason="法院强制执行完毕")
+    await desk.do("closeCase")
+    assert desk.case["status"] == "CLOSED"

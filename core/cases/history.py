@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.cases.deadlines import Deadline, Extension, Suspension, compute, notice_response_rule, rules
@@ -74,7 +74,15 @@ def paid_fen(events: Iterable[Event]) -> int:
     return sum(int(e.data.get("amount_fen", 0)) for e in events if e.kind == "payment")
 
 
+def plan_ends_on(events: Sequence[Event]) -> dt.date | None:
+    """The last instalment of an approved deferral or instalment plan (APL Art. 66 para 2)."""
+    plan = last(events, "payment_plan")
+    return max(dt.date.fromisoformat(i["due_on"]) for i in plan.data["instalments"]) if plan else None
+
+
 def execution(events: Sequence[Event], fine_fen: int, payment_due: dt.date | None, today: dt.date) -> ExecutionSnapshot:
+    """Payments, the surcharge accrued since the deadline (moved by an approved plan), how it ended."""
+    payment_due = plan_ends_on(events) or payment_due
     paid = paid_fen(events)
     accrued = 0
     if payment_due is not None and fine_fen and paid < fine_fen:
@@ -121,7 +129,14 @@ def deadlines(
     if fine_fen:
         served = day(events, "serve")
         settled = last(events, "payment") if paid_fen(events) >= fine_fen else None
-        start(table["PAYMENT"], served, settled.on if settled else None)
+        payment = table["PAYMENT"]
+        deferred = plan_ends_on(events)
+        found_before = len(found)
+        start(payment, served, settled.on if settled else None)
+        if deferred is not None and len(found) > found_before:
+            deadline, met = found[-1]
+            inner = deadline.deadline if isinstance(deadline, Provisional) else deadline
+            found[-1] = (replace(inner, due_on=max(inner.due_on, deferred), label=inner.label + "（经批准暂缓或分期）"), met)
     return found
 
 

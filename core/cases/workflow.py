@@ -16,7 +16,7 @@ from core.access.viewer import Role
 from core.audit.service import record
 from core.cases import history
 from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.cases.execution import ExecutionEnd
+from core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, validate_plan
 from core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
 from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
 from core.cases.numbering import allocate
@@ -36,7 +36,7 @@ from core.hooks import CaseAction
 from core.people.models import Agency, AgencyKind, Officer, OfficerDomain
 
 # Non-transition records: they change no status, but the deadlines and execution read them.
-RECORDS = {"payment", "suspend", "resume", "extend", "end_execution", "waive_rights"}
+RECORDS = {"payment", "payment_plan", "court_application", "suspend", "resume", "extend", "end_execution", "waive_rights"}
 # Windows the agency waits out (no decision before they end): met when they run out, never overdue.
 WAITING_WINDOWS = {"NOTICE_RESPONSE", "STATEMENT_DEFENCE"}
 # The document each step issues, numbered gap-free per agency, type and year (REFERENCE §5.4).
@@ -383,6 +383,34 @@ async def _payment(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     return {"amount_fen": amount, "receipt": str(step.data.get("receipt") or "")}
 
 
+async def _payment_plan(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """An approved deferral or instalments (APL Art. 66 para 2): the surcharge runs from its end."""
+    case = loaded.case
+    served = history.day(loaded.events, "serve")
+    if served is None or not case.fine_fen:
+        raise UserError("PAYMENT_NOT_DUE", "处罚决定送达后才能批准暂缓或分期缴纳罚款", "caseId")
+    instalments = tuple(Instalment(dt.date.fromisoformat(str(i["due_on"])), int(i["amount_fen"])) for i in step.data.get("instalments") or [])
+    plan = PaymentPlan(instalments, _optional_date(step.data.get("applied_on")), on, str(step.data.get("reason") or ""))
+    owed = case.fine_fen - history.paid_fen(loaded.events)
+    raise_if_any(validate_plan(owed, plan, served + dt.timedelta(days=DEFAULT_POLICY.payment_days)))
+    return {
+        "applied_on": plan.applied_on.isoformat(),
+        "reason": plan.reason,
+        "instalments": [{"due_on": i.due_on.isoformat(), "amount_fen": i.amount_fen} for i in instalments],
+    }
+
+
+async def _court_application(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """Application to the court for compulsory enforcement (行政强制法第五十三条); its outcome ends execution."""
+    if loaded.case.status is not CaseStatus.EXECUTING:
+        raise UserError("NOT_EXECUTING", "案件进入执行后才能申请人民法院强制执行", "caseId")
+    return {"court": _required_text(step, "court", "受理申请的人民法院")}
+
+
+def _optional_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
 async def _extend(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     days = step.data.get("days")
     if not isinstance(days, int) or days <= 0:
@@ -435,6 +463,8 @@ PREPARE = {
     "suspend": _suspend,
     "resume": _suspend,
     "end_execution": _end_execution,
+    "payment_plan": _payment_plan,
+    "court_application": _court_application,
     "waive_rights": _waive,
 }
 
