@@ -19,7 +19,8 @@ def yuan_to_fen(value: str | int | Decimal) -> int:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise MoneyError(f"无法识别的金额：{value!r}") from exc
-    if not amount.is_finite():
+    # Beyond 10^15 yuan nothing is a real amount, and huge exponents would overflow Decimal.
+    if not amount.is_finite() or amount.adjusted() > 15:
         raise MoneyError(f"无法识别的金额：{value!r}")
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +18,10 @@ from core import errors as core_errors
 from core.db import transaction
 
 log = logging.getLogger("zhifa")
+
+# graphql-core's suggestions ("Did you mean 'status'?"); strawberry's disable_field_suggestions
+# only silences those for fields, not for arguments, enum values, input fields and types.
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 @strawberry.type(description="业务规则错误")
@@ -55,6 +60,13 @@ class ErrorCodes(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: True)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        if self.execution_context.schema.config.disable_field_suggestions:  # production
+            for error in processed:
+                error.message = SUGGESTION.sub("", error.message)
+        return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
