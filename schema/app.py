@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, key)),
+            Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, key, settings.rate_limit_per_minute)),
             Route("/healthz", healthz),
             *evidence_routes(sessions, verifier, key, evidence_store, rate_limit_per_minute=settings.rate_limit_per_minute),
         ],
