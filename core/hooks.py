@@ -17,6 +17,7 @@ import pluggy
 from core.catalog.loader import DataFileError, Problems, parse_checklists, parse_items, parse_tables, read_toml
 from core.catalog.spec import ChecklistSpec, ItemSpec, TableSpec
 from core.errors import UserError
+from core.inspections.scenarios import ScenarioSpec, parse_scenarios
 
 PROJECT = "zhifa"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -83,6 +84,10 @@ class Specs:
         """Inspection checklists (检查清单)."""
 
     @hookspec
+    def zhifa_scenarios(self) -> Sequence[ScenarioSpec]:
+        """Cross-domain "one thing" scenarios (一件事监管): checklist point codes and a lead domain."""
+
+    @hookspec
     def zhifa_case_checks(self, action: CaseAction) -> Sequence[UserError]:
         """Domain rules that block a workflow step, on top of the core's legal guards."""
 
@@ -120,6 +125,10 @@ class DataPlugin:
     @hookimpl
     def zhifa_checklists(self) -> Sequence[ChecklistSpec]:
         return self._read("checklists.toml", parse_checklists)
+
+    @hookimpl
+    def zhifa_scenarios(self) -> Sequence[ScenarioSpec]:
+        return self._read("scenarios.toml", parse_scenarios)
 
     def _read(self, name: str, parse):
         path = self.data / name

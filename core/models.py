@@ -8,10 +8,28 @@ from core.db import Base
 from core.entities.models import Entity
 from core.evidence.models import CustodyEvent, Evidence
 from core.publication.models import CreditRecord, CreditRepair, Publication
+from core.inspections.models import (
+    Inspection,
+    InspectionDraw,
+    InspectionInspector,
+    InspectionPlan,
+    InspectionResult,
+    MergedVisit,
+    RecusalDeclaration,
+    RiskRating,
+)
 from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
 from core.ratelimit import RateWindow
 
 __all__ = [
+    "Inspection",
+    "InspectionDraw",
+    "InspectionInspector",
+    "InspectionPlan",
+    "InspectionResult",
+    "MergedVisit",
+    "RecusalDeclaration",
+    "RiskRating",
     "Agency",
     "AgencyDomain",
     "AuditHead",

@@ -21,6 +21,7 @@ import pluggy
 from core.catalog.loader import DataFileError
 from core.catalog.registry import Catalog, CatalogError, Contribution, build_catalog
 from core.hooks import PROJECT, CaseAction, CaseEvent, GraphQLContribution, Specs
+from core.inspections.scenarios import ScenarioSpec
 from core.errors import UserError
 
 log = logging.getLogger("zhifa.plugins")
@@ -153,6 +154,9 @@ class PluginManager:
 
     def graphql_contributions(self) -> list[tuple[str, GraphQLContribution]]:
         return [(name, c) for name in self.loaded for c in self._call_one(name, "zhifa_graphql")]
+
+    def scenarios(self) -> list[ScenarioSpec]:
+        return [s for name in self.loaded for s in self._collect(name, "zhifa_scenarios")]
 
     def migration_folders(self) -> list[tuple[str, Path]]:
         return [(name, Path(p)) for name in self.loaded for p in self._call_one(name, "zhifa_migrations")]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, RegionNode, Role, Scope, Viewer, jurisdiction
 from core.audit.reads import PersonalDataRead
+from core.inspections import jurisdiction as inspection_rules
 from core.entities.crypto import DataKey
 from core.entities.masking import mask_id_number, mask_phone
 from core.errors import UserError
@@ -24,7 +25,13 @@ PUBLIC_KINDS = {"Region", "Agency", "CatalogItem", "PublicDecision"}
 CHILD_KINDS = {"CaseEvent", "CaseDeadline"}
 # Credit records and repairs follow the entity they belong to.
 ENTITY_CHILDREN = {"CreditRecord", "CreditRepair"}
-SCOPE_FOR = {"Case": Scope.CASES, "Entity": Scope.ENTITIES, "Officer": Scope.OFFICERS}
+SCOPE_FOR = {
+    "Case": Scope.CASES,
+    "Entity": Scope.ENTITIES,
+    "Officer": Scope.OFFICERS,
+    "InspectionPlan": Scope.CASES,
+    "Inspection": Scope.CASES,
+}
 
 
 def forbidden(message: str = "无权访问") -> GraphQLError:
@@ -72,6 +79,8 @@ class Access:
         if not self.readable(kind) or self.reach is None:
             return [sa.false()]
         agencies = self.reach.agencies or frozenset()
+        if kind in inspection_rules.KINDS:
+            return inspection_rules.where(kind, table, agencies)
         if kind == "Case":
             # A case sent to one of the viewer's agencies is its to answer, before it takes it over.
             sent_here = sa.select(CaseEvent.case_id).where(

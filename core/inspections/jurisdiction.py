@@ -1,0 +1,32 @@
+"""Who may read inspection records: SQL predicates over the viewer's reach (core.access.viewer).
+
+A plan belongs to its agency. An inspection belongs to its lead agency and to every agency whose
+separate visit it replaced (they took part). A viewer reads what belongs to an agency in its
+reach: officers their agency and those below it, supervisors every agency of their region and
+below, the provincial platform the agencies of its regions (with the read:cases scope).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from core.inspections.models import MergedVisit
+
+KINDS = frozenset({"InspectionPlan", "Inspection"})
+
+
+def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID] | None) -> list[sa.ColumnElement[bool]]:
+    """Predicates keeping a statement over `table` (inspection_plans or inspections) in reach;
+    `agencies` None means everything, empty means nothing."""
+    if agencies is None:
+        return []
+    agencies = frozenset(agencies)
+    if kind == "InspectionPlan":
+        return [table.c.agency_id.in_(agencies)]
+    if kind == "Inspection":
+        joined = sa.select(MergedVisit.inspection_id).where(MergedVisit.agency_id.in_(agencies))
+        return [sa.or_(table.c.agency_id.in_(agencies), table.c.id.in_(joined))]
+    return [sa.false()]
