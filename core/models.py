@@ -4,6 +4,7 @@ from core.audit.models import AuditHead, AuditRecord
 from core.audit.reads import PersonalDataRead
 from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, NumberSequence
 from core.catalog.models import CatalogItemVersion, Delegation, Domain
+from core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintLink
 from core.db import Base
 from core.entities.models import Entity
 from core.evidence.models import CustodyEvent, Evidence
@@ -40,6 +41,10 @@ __all__ = [
     "CaseEvent",
     "CaseOfficer",
     "CatalogItemVersion",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintIdentityRead",
+    "ComplaintLink",
     "CreditRecord",
     "CreditRepair",
     "CustodyEvent",

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, RegionNode, Role, Scope, Viewer, jurisdiction
 from core.audit.reads import PersonalDataRead
+from core.complaints.rules import visible_clause as complaint_visible
 from core.inspections import jurisdiction as inspection_rules
 from core.entities.crypto import DataKey
 from core.entities.masking import mask_id_number, mask_phone
@@ -22,7 +23,7 @@ from core.models import Agency, Case, CaseEvent, CreditRecord, Entity, Region
 # Published by law (事前公开): the catalog, the organisation and the regions are open to everyone.
 PUBLIC_KINDS = {"Region", "Agency", "CatalogItem", "PublicDecision"}
 # Reached only through a parent that was itself authorized.
-CHILD_KINDS = {"CaseEvent", "CaseDeadline"}
+CHILD_KINDS = {"CaseEvent", "CaseDeadline", "ComplaintEvent", "ComplaintLink"}
 # Credit records and repairs follow the entity they belong to.
 ENTITY_CHILDREN = {"CreditRecord", "CreditRepair"}
 SCOPE_FOR = {
@@ -31,6 +32,7 @@ SCOPE_FOR = {
     "Officer": Scope.OFFICERS,
     "InspectionPlan": Scope.CASES,
     "Inspection": Scope.CASES,
+    "Complaint": Scope.CASES,
 }
 
 
@@ -44,6 +46,7 @@ class Access:
     key: DataKey
     reach: Jurisdiction | None = None
     clear_reads: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    complaint_reads: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # clear reads of complainants
 
     async def prepare(self, session: AsyncSession) -> None:
         """Load the agency and region trees once per request (two statements)."""
@@ -98,6 +101,10 @@ class Access:
         if kind == "Entity":
             party = sa.select(Case.entity_id).where(Case.agency_id.in_(agencies))
             return [sa.or_(table.c.region_id.in_(self.reach.regions or frozenset()), table.c.id.in_(party))]
+        if kind == "Complaint":
+            # The viewer's reach holds the handling or the receiving agency; the complainant's
+            # identity inside is decided per row (core.complaints.rules.disclosure).
+            return [complaint_visible(agencies, table)]
         return [sa.false()]  # a kind nobody has ruled on is closed
 
     def show_entity_personal_data(self, entity: Any, row: Any) -> None:
@@ -113,6 +120,10 @@ class Access:
             entity.id_number, entity.phone = mask_id_number(id_number), mask_phone(phone)
 
     async def record_reads(self, session: AsyncSession) -> None:
+        if self.complaint_reads:
+            from schema.complaints import write_identity_reads  # imported here: schema.complaints imports this module
+
+            await write_identity_reads(self, session)
         if not self.clear_reads:
             return
         rows = [{"viewer": self.viewer.subject, "entity_id": e, "fields": f} for e, f in dict(self.clear_reads).items()]

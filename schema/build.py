@@ -8,7 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from core.plugin_manager import PluginError, PluginManager
-from schema import catalog, cases, entities, inspections, people, publication
+from schema import catalog, cases, complaints, entities, inspections, people, publication
 from schema.errors import ErrorCodes
 from schema.limits import MAX_TOKENS, QueryLimits
 from schema.query import Mutation, Query
@@ -47,5 +47,6 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
             people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case,
             publication.PublicDecision, publication.CreditRecord, publication.CreditRepair,
             inspections.InspectionPlan, inspections.Inspection, inspections.PublicInspectionPlan,
+            complaints.Complaint,
         ],
     )

@@ -7,11 +7,12 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from schema import catalog, catalog_admin, cases, entities, inspections, people, publication
+from schema import catalog, catalog_admin, cases, complaints, entities, inspections, people, publication
 from schema.discretion import DiscretionResult, resolve_discretion
 from schema.enums import EntityKind
 from schema.pages import one
 from schema.relay import Connection, Node, PageRequest, parse_global_id
+from schema.complaints import ComplaintMutations, ComplaintQueries
 from schema.evidence import EvidenceMutations, EvidenceQueries
 from schema.inspections import InspectionMutations, InspectionQueries
 from schema.publication import PublicationMutations, PublicationQueries
@@ -25,12 +26,13 @@ NODE_KINDS = {
     for kind in (
         people.REGION, people.AGENCY, people.OFFICER, entities.ENTITY, catalog.ITEM, cases.CASE,
         publication.DECISION, publication.CREDIT, publication.REPAIR, inspections.PLAN, inspections.INSPECTION,
+        complaints.COMPLAINT,
     )
 }
 
 
 @strawberry.type(description="查询")
-class Query(PublicationQueries, EvidenceQueries, InspectionQueries):
+class Query(PublicationQueries, EvidenceQueries, InspectionQueries, ComplaintQueries):
     @strawberry.field(description="按全局 ID 取回任意对象；ID 无效或对象不存在时为 null")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -158,7 +160,7 @@ class Query(PublicationQueries, EvidenceQueries, InspectionQueries):
 
 
 @strawberry.type(description="变更")
-class Mutation(WorkflowMutations, PublicationMutations, EvidenceMutations, InspectionMutations):
+class Mutation(WorkflowMutations, PublicationMutations, EvidenceMutations, InspectionMutations, ComplaintMutations):
     @strawberry.mutation(description="登记行政相对人")
     async def create_entity(self, info: strawberry.Info, input: entities.CreateEntityInput) -> entities.CreateEntityPayload:
         return await entities.resolve_create_entity(info, input)
