@@ -21,6 +21,19 @@ from core.inspections.models import (
 )
 from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
 from core.ratelimit import RateWindow
+from core.supervision.models import (
+    CaseReview,
+    LegalChallenge,
+    LetterEvent,
+    OutsideSupervisor,
+    Problem,
+    RectificationCampaign,
+    ReturnVisit,
+    ReviewFinding,
+    SpecialExplanation,
+    SupervisionLetter,
+    SupervisionSample,
+)
 
 __all__ = [
     "Inspection",
@@ -60,4 +73,15 @@ __all__ = [
     "Publication",
     "RateWindow",
     "Region",
+    "CaseReview",
+    "LegalChallenge",
+    "LetterEvent",
+    "OutsideSupervisor",
+    "Problem",
+    "RectificationCampaign",
+    "ReturnVisit",
+    "ReviewFinding",
+    "SpecialExplanation",
+    "SupervisionLetter",
+    "SupervisionSample",
 ]

@@ -18,6 +18,7 @@ from schema.inspections import InspectionMutations, InspectionQueries
 from schema.publication import PublicationMutations, PublicationQueries
 from schema.workflow import WorkflowMutations
 from schema.scalars import Money
+from schema.supervision import NODE_KINDS as SUPERVISION_KINDS, SupervisionMutations, SupervisionQueries
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 
@@ -26,13 +27,13 @@ NODE_KINDS = {
     for kind in (
         people.REGION, people.AGENCY, people.OFFICER, entities.ENTITY, catalog.ITEM, cases.CASE,
         publication.DECISION, publication.CREDIT, publication.REPAIR, inspections.PLAN, inspections.INSPECTION,
-        complaints.COMPLAINT,
+        complaints.COMPLAINT, *SUPERVISION_KINDS,
     )
 }
 
 
 @strawberry.type(description="查询")
-class Query(PublicationQueries, EvidenceQueries, InspectionQueries, ComplaintQueries):
+class Query(PublicationQueries, EvidenceQueries, InspectionQueries, ComplaintQueries, SupervisionQueries):
     @strawberry.field(description="按全局 ID 取回任意对象；ID 无效或对象不存在时为 null")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         parsed = parse_global_id(id)
@@ -160,7 +161,7 @@ class Query(PublicationQueries, EvidenceQueries, InspectionQueries, ComplaintQue
 
 
 @strawberry.type(description="变更")
-class Mutation(WorkflowMutations, PublicationMutations, EvidenceMutations, InspectionMutations, ComplaintMutations):
+class Mutation(WorkflowMutations, PublicationMutations, EvidenceMutations, InspectionMutations, ComplaintMutations, SupervisionMutations):
     @strawberry.mutation(description="登记行政相对人")
     async def create_entity(self, info: strawberry.Info, input: entities.CreateEntityInput) -> entities.CreateEntityPayload:
         return await entities.resolve_create_entity(info, input)

@@ -66,6 +66,8 @@ class Complaint(IdMixin, Base):
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)  # 登记编号, e.g. 定综执投〔2025〕3号
     kind: Mapped[ComplaintKind] = mapped_column(enum_column(ComplaintKind, "complaint_kind"))
     channel: Mapped[ComplaintChannel] = mapped_column(enum_column(ComplaintChannel, "complaint_channel"), index=True)
+    # The special supervisor or enterprise contact point who reported it (core.supervision).
+    outside_supervisor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("outside_supervisors.id"), index=True)
     external_number: Mapped[str | None] = mapped_column(sa.String(60))  # 12345 工单号, letter number …
     received_at: Mapped[dt.datetime]
     received_on: Mapped[dt.date] = mapped_column(index=True)  # the legal day (Asia/Shanghai) of received_at

@@ -33,6 +33,8 @@ class Region(IdMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(100))
     level: Mapped[RegionLevel] = mapped_column(enum_column(RegionLevel, "region_level"))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    # 重点乡镇（街道）: needs at least 8 enforcement officers instead of 3 (绍兴实施意见, staffing rule).
+    key_township: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class AgencyKind(LabeledEnum):
