@@ -549,11 +549,14 @@ def test_check_filing_and_other_steps():
     assert codes(check(A.DECIDE_NO_PENALTY, case(notice_served_on=None), TODAY)) == []
 
 
-def test_check_reports_an_unknown_calendar_year_instead_of_guessing():
-    """A decision deadline running into a year nobody recorded blocks the step with a clear code."""
+def test_a_decision_limit_in_an_unrecorded_year_blocks_only_once_it_may_have_run_out():
+    """APL Art. 60 with Civil Procedure Law Art. 85: a limit ending in a year whose holiday notice
+    nobody recorded is counted on weekends alone, never later than the true last day. Up to that
+    day the decision is surely in time; after it the step is blocked with a clear code, not a guess."""
     far = case(filed_on=d(2026, 12, 1), notice_served_on=None, rights_waived=True)
-    found = check(A.DECIDE_NO_PENALTY, far, d(2027, 1, 5))
-    assert "CALENDAR_YEAR_UNKNOWN" in codes(found)
+    assert check(A.DECIDE_NO_PENALTY, far, d(2027, 1, 5)) == []
+    assert check(A.DECIDE_NO_PENALTY, far, d(2027, 3, 1)) == []  # 90 days after 1 December: Monday 1 March
+    assert codes(check(A.DECIDE_NO_PENALTY, far, d(2027, 3, 2))) == ["CALENDAR_YEAR_UNKNOWN"]
 
 
 def test_check_close_needs_finished_execution():

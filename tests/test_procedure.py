@@ -145,8 +145,10 @@ async def test_deciding_inside_the_notice_window_is_refused(api, demo, bureau):
     for step, on in (("fileCase", 20), ("startInvestigation", 19)):
         await desk.do(step, on=ago(on))
     await desk.do("proposePenalty", facts={"correctable": True, "corrected_on_time": True})
-    await desk.do("sendPriorNotice", on=ago(0))
-    await desk.do("decidePenalty", expect="NOTICE_WINDOW_OPEN")
+    await desk.do("sendPriorNotice", on=ago(15))
+    # recorded today but taken a day after the notice: judged on its own day, still inside the window
+    await desk.do("decidePenalty", on=ago(14), expect="NOTICE_WINDOW_OPEN")
+    await desk.do("decidePenalty")  # today the window has run out
 
 
 async def test_fewer_than_two_officers_cannot_act(api, demo, bureau):

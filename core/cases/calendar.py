@@ -116,7 +116,7 @@ class WorkingCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            raise self._unknown(day.year) from None
+            raise self.unknown_year(day.year) from None
 
     def next_working_day(self, day: dt.date | dt.datetime) -> dt.date:
         """`day` itself if it is a working day, otherwise the first working day after it."""
@@ -158,7 +158,8 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
-    def _unknown(self, year: int) -> CalendarYearUnknown:
+    def unknown_year(self, year: int) -> CalendarYearUnknown:
+        """The error for a year whose holiday notice neither the package nor an override covers."""
         known = self._package_years
         extra = f"，覆盖表已录入 {'、'.join(map(str, sorted(self._complete_years)))} 年" if self._complete_years else ""
         message = (

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, WorkingCalendar
+from core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, CalendarYearUnknown, WorkingCalendar
 from core.cases.policy import DEFAULT_POLICY, CasePolicy
 from core.errors import UserError
 from core.labels import LabeledEnum
@@ -261,6 +261,29 @@ def compute(
         extra += extension.days
     due, skipped = _walk(rule, start, rule.length + extra, suspended, calendar)
     return Deadline(rule.kind, rule.label, rule.day_type, start, due, rule.basis, skipped, extra)
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """A deadline reaching into a year whose holiday notice is not recorded yet: counted on
+    weekends alone until it is, and shown as provisional."""
+
+    deadline: Deadline
+    unknown_year: int
+
+
+def provisionally(work, calendar: WorkingCalendar):
+    """Run `work(calendar)`; for years the calendar lacks, retry with weekends only and say so."""
+    attempt, unknown = calendar, []
+    while True:
+        try:
+            result = work(attempt)
+            return Provisional(result, unknown[0]) if unknown else result
+        except CalendarYearUnknown as exc:
+            if exc.year in unknown or len(unknown) > 5:
+                raise
+            unknown.append(exc.year)
+            attempt = WorkingCalendar.with_year(exc.year, (), (), base=attempt)
 
 
 def overdue(deadline: Deadline, today: dt.date) -> bool:

@@ -41,7 +41,7 @@ from typing import Any
 
 from core.access.viewer import ENFORCERS, Role
 from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar, add_years
-from core.cases.deadlines import Extension, Suspension, compute, notice_response_rule, rule
+from core.cases.deadlines import Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rule
 from core.cases.execution import ExecutionSnapshot, closing_errors
 from core.cases.models import Procedure
 from core.cases.policy import DEFAULT_POLICY, CasePolicy
@@ -485,10 +485,17 @@ def collective_discussion(case: CaseSnapshot, today: dt.date, policy: CasePolicy
 
 
 def decision_limit(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: WorkingCalendar) -> list[UserError]:
-    """APL Art. 60: decide within 90 days of filing; suspended time not counted, extensions added."""
+    """APL Art. 60: decide within 90 days of filing; suspended time not counted, extensions added.
+
+    A limit ending in a year whose holiday notice is not recorded is counted on weekends alone,
+    which is never later than the true last day: a day up to it is surely in time; only after it
+    is the answer unknown until the notice is recorded (CALENDAR_YEAR_UNKNOWN)."""
     if case.filed_on is None:
         return [UserError("FILED_ON_REQUIRED", "未记录立案日期，无法计算作出决定的期限", "filedOn")]
-    deadline = compute(rule("DECISION", policy), case.filed_on, case.suspensions, case.extensions, calendar)
+    found = provisionally(lambda cal: compute(rule("DECISION", policy), case.filed_on, case.suspensions, case.extensions, cal), calendar)
+    deadline = found.deadline if isinstance(found, Provisional) else found
+    if today > deadline.due_on and isinstance(found, Provisional):
+        return [calendar.unknown_year(found.unknown_year)]
     if today > deadline.due_on:
         detail = []
         if deadline.suspended_days:

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.cases.deadlines import Deadline, Extension, Suspension, compute, notice_response_rule, rules
-from core.cases.calendar import CalendarYearUnknown, WorkingCalendar
+from core.cases.deadlines import Deadline, Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rules
+from core.cases.calendar import WorkingCalendar
 from core.cases.execution import ExecutionEnd, ExecutionSnapshot, surcharge
 from core.cases.guards import HearingSnapshot, LegalReviewSnapshot, OfficerSnapshot
 from core.cases.policy import CasePolicy
@@ -138,29 +138,6 @@ def deadlines(
             inner = deadline.deadline if isinstance(deadline, Provisional) else deadline
             found[-1] = (replace(inner, due_on=max(inner.due_on, deferred), label=inner.label + "（经批准暂缓或分期）"), met)
     return found
-
-
-@dataclass(frozen=True)
-class Provisional:
-    """A deadline reaching into a year whose holiday notice is not recorded yet: counted on
-    weekends alone until it is, and shown as provisional."""
-
-    deadline: Deadline
-    unknown_year: int
-
-
-def provisionally(work, calendar: WorkingCalendar):
-    """Run `work(calendar)`; for years the calendar lacks, retry with weekends only and say so."""
-    attempt, unknown = calendar, []
-    while True:
-        try:
-            result = work(attempt)
-            return Provisional(result, unknown[0]) if unknown else result
-        except CalendarYearUnknown as exc:
-            if exc.year in unknown or len(unknown) > 5:
-                raise
-            unknown.append(exc.year)
-            attempt = WorkingCalendar.with_year(exc.year, (), (), base=attempt)
 
 
 def _date(value: Any) -> dt.date | None:

@@ -93,8 +93,10 @@ async def perform(
     data = await PREPARE.get(step.action, _nothing)(session, loaded, step, on)
     event = history.Event(step.action, on, data)
     if action is not None:
-        snapshot = await _snapshot(session, loaded, [*loaded.events, event], data, policy, today)
-        errors = check(action, snapshot, today, policy, calendar)
+        # The law is applied on the step's own day: a step recorded later (on paper first) is judged
+        # as of the day it was taken — certificates, windows and limits alike.
+        snapshot = await _snapshot(session, loaded, [*loaded.events, event], data, policy, on)
+        errors = check(action, snapshot, on, policy, calendar)
         if checks is not None:
             errors += checks(CaseAction(name=action.value, case=_public(case), payload=data))
         raise_if_any(errors)

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from core.access.viewer import Role, Viewer
 from core.cases.calendar import WorkingCalendar
 from core.cases.deadlines import Deadline, DeadlineRule, compute
-from core.cases.history import Provisional, provisionally
+from core.cases.deadlines import Provisional, provisionally
 from core.complaints.models import ComplaintStatus as S, Satisfaction
 from core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
 from core.errors import UserError
