@@ -404,8 +404,8 @@ async def _page(info: strawberry.Info, kind: Kind, where: list, order: tuple, pa
     async with planner(info) as plan:
         base = sa.select(kind.table).where(*where, *_scope(info, kind.name, kind.table))
         stmt, size = keyset(base, order, True, page)
-        pairs = await plan.rows(kind, stmt, node_selection)
-        await attach(info, plan, pairs, node_selection)
+        pairs = await plan.rows(kind, stmt, node_selection, shown=size)
+        await attach(info, plan, pairs[:size], node_selection)
         total = 0
         if "totalCount" in merge_selections(selections):
             total = await plan.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))

@@ -42,7 +42,7 @@ async def connection(
     async with planner(info) as plan:
         base = plan.scoped(kind, sa.select(kind.table).where(*where))
         stmt, size = keyset(base, order, descending, page)
-        pairs = await plan.rows(kind, stmt, node_selection)
+        pairs = await plan.rows(kind, stmt, node_selection, shown=size)
         total = 0
         if "totalCount" in merge_selections(selections):
             total = await plan.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))

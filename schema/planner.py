@@ -40,8 +40,9 @@ class Kind:
     table: sa.Table
     build: Callable[[Any], Any]
     relations: dict[str, Relation] = field(default_factory=dict)
-    # Adjusts built objects for the viewer (e.g. decrypting and masking personal data).
-    present: Callable[[Access, Any, Any], None] | None = None
+    # Adjusts built objects for the viewer (e.g. decrypting and masking personal data); it is handed
+    # the selected field names, so nothing the query did not ask for is decrypted or logged as read.
+    present: Callable[[Access, Any, Any, frozenset[str]], None] | None = None
 
 
 def merge_selections(selections: Iterable[Selection]) -> dict[str, list[SelectedField]]:
@@ -76,14 +77,18 @@ class Planner:
     def scoped(self, kind: Kind, stmt: sa.Select) -> sa.Select:
         return stmt.where(*self.access.where(kind.name, kind.table))
 
-    async def rows(self, kind: Kind, stmt: sa.Select, selections: list[Selection]) -> list[tuple[Any, Any]]:
-        """Run a statement over `kind.table` (already scoped) and attach what the selection asks for."""
+    async def rows(self, kind: Kind, stmt: sa.Select, selections: list[Selection], *, shown: int | None = None) -> list[tuple[Any, Any]]:
+        """Run a statement over `kind.table` (already scoped) and attach what the selection asks for.
+        Only the first `shown` rows are presented and completed: a page's look-ahead row, fetched to
+        learn whether there is more, is never decrypted, logged as read or given relations."""
         rows = (await self.session.execute(stmt)).all()
         pairs = [(kind.build(r), r) for r in rows]
+        visible = pairs[:shown] if shown is not None else pairs
         if kind.present:
-            for obj, row in pairs:
-                kind.present(self.access, obj, row)
-        await self._attach(kind, pairs, selections)
+            selected = frozenset(merge_selections(selections))
+            for obj, row in visible:
+                kind.present(self.access, obj, row, selected)
+        await self._attach(kind, visible, selections)
         return pairs
 
     async def by_ids(self, kind: Kind, ids: Iterable[uuid.UUID], selections: list[Selection]) -> dict[uuid.UUID, Any]:

@@ -191,6 +191,21 @@ async def test_personal_data_is_clear_only_for_allowed_roles_and_every_clear_rea
     assert len(reads) == len(clear) and all(r.fields.startswith("id_number") for r in reads)
 
 
+async def test_personal_data_not_selected_is_neither_decrypted_nor_logged_as_read(api, world):
+    """The read log records what a viewer asked to see: a list without idNumber or phone adds nothing."""
+    from core.audit.reads import PersonalDataRead
+
+    officer = api.as_(world["tokens"]["bureau_officer"])
+    await officer('{ entities(filter: {kind: NATURAL_PERSON}, first: 5) { edges { node { id name } } } }')
+    await officer('{ cases(first: 20) { edges { node { entity { name creditCode } } } } }')
+    async with api.client._transport.app.state.sessions() as session:  # noqa: SLF001 - reading the app's own log
+        assert (await session.scalar(sa.select(sa.func.count()).select_from(PersonalDataRead))) == 0
+    phones = (await officer('{ entities(filter: {kind: NATURAL_PERSON}, first: 2) { edges { node { phone } } } }'))["entities"]["edges"]
+    async with api.client._transport.app.state.sessions() as session:  # noqa: SLF001
+        fields = (await session.execute(sa.select(PersonalDataRead.fields))).scalars().all()
+    assert len(fields) == sum(1 for e in phones if e["node"]["phone"]) and set(fields) <= {"phone"}
+
+
 async def test_personal_data_is_encrypted_at_rest(world, demo):
     async with demo() as session:
         row = (await session.execute(sa.select(Entity).where(Entity.kind == EntityKind.NATURAL_PERSON))).scalars().first()
