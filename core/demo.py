@@ -1,7 +1,12 @@
 """A realistic demo county (舟山市定海区, names and people invented) for trying the API.
 
-Everything is generated from a seed, so the same command gives the same data. Loaded once: a
-second run finds the bureau and leaves the database alone.
+Everything is generated from a seed, so the same command gives the same data (relative to the
+day it is loaded). Loaded once: a second run finds the bureau and leaves the database alone.
+
+The cases are real histories: each went through the procedure step by step, backdated over the
+past months, through the same workflow and publication services the API uses
+(`core.demo_history`), so filing, decision and closing days, fines, discretion, document and
+decision numbers, deadlines, publications and payments are all what the law's guards let through.
 """
 
 from __future__ import annotations
@@ -18,16 +23,20 @@ from rich.progress import Progress
 from stdnum.cn import ric, uscc
 
 from core.audit.service import record
+from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
 from core.cases.numbering import format_number
 from core.cases.service import CASE_DOC_TYPE
 from core.catalog.models import CatalogItemVersion, Delegation, ItemKind
 from core.catalog.registry import Catalog
+from core.catalog.spec import normalise_facts
 from core.clock import LEGAL_ZONE, legal_today
+from core.demo_history import AFTER_PROPOSAL, Draft, Planner, RememberingCalendar, Runner, fits, outlook
 from core.entities.crypto import DataKey
 from core.db import make_engine, session_factory, transaction
 from core.ids import new_id
 from core.entities.models import Entity, EntityKind
+from core.publication.models import Publication
 from core.people.models import (
     Agency,
     AgencyDomain,
@@ -99,23 +108,35 @@ STATUS_WEIGHTS = {
 
 
 async def load_demo(
-    database_url: str, catalog: Catalog, key: DataKey, *, seed: int, cases: int, entities: int, console: Console
+    database_url: str,
+    catalog: Catalog,
+    key: DataKey,
+    *,
+    seed: int,
+    cases: int,
+    entities: int,
+    console: Console,
+    calendar: WorkingCalendar | None = None,
 ) -> str:
+    """`calendar`: the deployment's working-day calendar (default: the holiday package's years)."""
     engine = make_engine(database_url)
     try:
         async with transaction(session_factory(engine)) as session:
             if await session.scalar(sa.select(Agency.id).where(Agency.name == BUREAU)):
                 return "演示数据已存在，未重复载入。"
-            builder = DemoBuilder(session, catalog, key, random.Random(seed), console)
+            builder = DemoBuilder(session, catalog, key, random.Random(seed), console, calendar)
             return await builder.build(cases=cases, entities=entities)
     finally:
         await engine.dispose()
 
 
 class DemoBuilder:
-    def __init__(self, session, catalog: Catalog, key: DataKey, rng: random.Random, console: Console):
+    def __init__(self, session, catalog: Catalog, key: DataKey, rng: random.Random, console: Console, calendar: WorkingCalendar | None = None):
         self.session, self.catalog, self.key, self.rng, self.console = session, catalog, key, rng, console
+        self.calendar = RememberingCalendar(calendar or DEFAULT_CALENDAR)
         self.today = legal_today()
+        self.refused: list[tuple[str, str, str]] = []  # steps the law refused (none expected)
+        self.short: list[str] = []  # cases that did not reach their planned status (none expected)
 
     async def build(self, *, cases: int, entities: int) -> str:
         county, townships = await self._regions()
@@ -124,6 +145,7 @@ class DemoBuilder:
         officers = await self._officers(agencies)
         entity_rows = await self._entities(entities, [county, *townships])
         made = await self._cases(cases, agencies, officers, entity_rows)
+        self._mark_key_townships(townships)
         await record(
             self.session,
             actor="system:demo",
@@ -132,7 +154,19 @@ class DemoBuilder:
             object_id=None,
             after={"agencies": len(agencies), "delegations": delegated, "officers": len(officers), "entities": len(entity_rows), "cases": made},
         )
-        return f"已载入演示县：执法主体 {len(agencies)} 个，人员 {len(officers)} 名，相对人 {len(entity_rows)} 个，案件 {made} 件。"
+        summary = f"已载入演示县：执法主体 {len(agencies)} 个，人员 {len(officers)} 名，相对人 {len(entity_rows)} 个，案件 {made} 件"
+        summary += await self._case_summary()
+        if self.short:  # a plan that could not fit before today (a bug in the planner, like a refusal)
+            summary += f"\n注意：{len(self.short)} 件案件未办到计划的状态：" + "、".join(self.short[:5])
+        if self.refused:  # a step of the plan the law refused: the case stopped there
+            summary += f"\n注意：{len(self.refused)} 个办案步骤未通过校验，相关案件停在当时的状态：" + "；".join(f"{n} {a}：{e}" for n, a, e in self.refused[:5])
+        return summary
+
+    async def _case_summary(self) -> str:
+        closed = await self.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.status == CaseStatus.CLOSED))
+        decided = await self.session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.decided_on.is_not(None)))
+        published = await self.session.scalar(sa.select(sa.func.count(sa.distinct(Publication.case_id))))
+        return f"（已作出决定 {decided} 件，已结案 {closed} 件，已公示 {published} 件）。"
 
     def _add(self, *rows: Any) -> None:
         self.session.add_all(rows)
@@ -286,90 +320,199 @@ class DemoBuilder:
         )
 
     async def _cases(self, count: int, agencies: dict[str, Agency], officers: list[Officer], entities: list[Entity]) -> int:
+        """Cases that went through the procedure: drawn, planned (`core.demo_history.Planner`),
+        registered, then carried step by step through the workflow service (`Runner`)."""
         items = [
             v
-            for v in (await self.session.execute(sa.select(CatalogItemVersion).where(CatalogItemVersion.repealed_on.is_(None)))).scalars()
+            for v in (await self.session.execute(
+                sa.select(CatalogItemVersion)
+                .where(CatalogItemVersion.repealed_on.is_(None))
+                .order_by(CatalogItemVersion.code, CatalogItemVersion.version)  # the same draws on every engine
+            )).scalars()
             if v.kind is ItemKind.PENALTY
         ]
         if not items:
             return 0
-        handlers = self._handlers_by_agency(officers)
-        serials: dict[tuple, int] = defaultdict(int)
+        staff = self._staff_by_agency(officers)
+        planner = Planner(self.today, self.calendar)
         statuses, weights = zip(*STATUS_WEIGHTS.items())
+        drafts: list[Draft] = []
         with Progress(console=self.console, transient=True) as progress:
             task = progress.add_task("生成案件", total=count)
-            for _ in range(count):
-                item = self.rng.choice(items)
-                agency = self._agency_for(item, agencies)
-                registered = self._moment()
-                year = registered.astimezone(LEGAL_ZONE).year
-                serials[(agency.id, year)] += 1
-                status = self.rng.choices(statuses, weights)[0]
-                self._case(item, agency, handlers[agency.id], self.rng.choice(entities), registered, status, serials[(agency.id, year)])
+            for n in range(count):
+                # Every status at least once when there are enough cases, then the caseload's spread.
+                target = statuses[n] if count >= 2 * len(statuses) and n < len(statuses) else self.rng.choices(statuses, weights)[0]
+                draft = self._draft(target, items, agencies, entities, random.Random(self.rng.getrandbits(64)))
+                draft.moves = planner.place(draft)
+                self._assign_people(draft, agencies, staff)
+                drafts.append(draft)
                 progress.advance(task)
+        drafts.sort(key=lambda d: d.registered)
+        serials: dict[tuple, int] = defaultdict(int)
+        for draft in drafts:
+            year = draft.registered.astimezone(LEGAL_ZONE).year
+            serials[(draft.agency.id, year)] += 1
+            await self._register(draft, serials[(draft.agency.id, year)])
         self._add(*(NumberSequence(agency_id=a, doc_type=CASE_DOC_TYPE, year=y, last_value=n) for (a, y), n in serials.items()))
         await self.session.flush()
+        with Progress(console=self.console, transient=True) as progress:
+            task = progress.add_task("办理案件", total=sum(len(d.moves) for d in drafts))
+            runner = Runner(self.session, self.calendar, self.today, lambda: progress.advance(task))
+            await runner.run(drafts)
+        self.refused = runner.refused
+        self.short = [d.case.case_number for d in drafts if d.refused is None and d.case.status is not d.target]
         return count
 
-    def _handlers_by_agency(self, officers: list[Officer]) -> dict[Any, list[Officer]]:
+    def _draft(self, target: CaseStatus, items: list[CatalogItemVersion], agencies: dict[str, Agency], entities: list[Entity], rng: random.Random) -> Draft:
+        """What the case is about, drawn until the discretion benchmark's proposal lets it reach
+        `target` (a hearing needs a hearing right, a legal review a major penalty); most cases are
+        not major, as in a real caseload."""
+        simple = target in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.CLOSED) and rng.random() < 0.25
+        for attempt in range(20):
+            item = rng.choice(items)
+            entity = rng.choice(entities)
+            agency = self._agency_for(item, agencies, rng)
+            facts = self._facts(item.facts, rng)
+            seen = outlook(item, facts, entity.kind.value, rng, depart=agency.kind is not AgencyKind.TOWNSHIP_TEAM)
+            if simple:
+                break
+            if not fits(target, seen) and attempt < 19:
+                continue
+            if seen is not None and seen.major and target not in (CaseStatus.LEGAL_REVIEW,) and attempt < 8 and rng.random() < 0.6:
+                continue
+            break
+        if not simple and not fits(target, seen):
+            target = CaseStatus.INVESTIGATING
+        county = agencies.get(item.domain_code, agencies["bureau"])
+        if agency.kind is AgencyKind.TOWNSHIP_TEAM and seen is not None and seen.major and target in AFTER_PROPOSAL:
+            agency = county  # a township may not impose a major penalty: the county handles it from the start
+        return Draft(
+            item=item,
+            agency=agency,
+            entity=entity,
+            facts=facts,
+            procedure=Procedure.SIMPLE if simple else Procedure.GENERAL,
+            target=target,
+            seen=seen,
+            seed=rng.getrandbits(48),
+            variant=rng.random(),
+            county=county if agency.kind is AgencyKind.TOWNSHIP_TEAM else None,
+        )
+
+    def _staff_by_agency(self, officers: list[Officer]) -> dict[Any, list[Officer]]:
         by_agency: dict[Any, list[Officer]] = defaultdict(list)
         for o in officers:
-            if o.role in (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD) and o.status is CertificateStatus.VALID:
-                by_agency[o.agency_id].append(o)
+            by_agency[o.agency_id].append(o)
         return by_agency
 
-    def _agency_for(self, item: CatalogItemVersion, agencies: dict[str, Agency]) -> Agency:
+    def _assign_people(self, d: Draft, agencies: dict[str, Agency], staff: dict[Any, list[Officer]]) -> None:
+        """Two handlers whose certificates were valid from registration on (APL Art. 42), from the
+        case's agency or, when it cannot staff the case, the county; a chair who did not
+        investigate, the agency's head, and one of the bureau's legal reviewers."""
+        day = d.registered.astimezone(LEGAL_ZONE).date()
+        bureau = agencies["bureau"]
+        rng = random.Random(d.seed + 3)
+        for agency in (d.agency, agencies.get(d.item.domain_code, bureau), bureau):
+            valid = [
+                o
+                for o in staff[agency.id]
+                if o.role in (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD)
+                and o.status is CertificateStatus.VALID
+                and o.certificate_valid_from is not None
+                and o.certificate_valid_from <= day
+            ]
+            if len(valid) >= 2:
+                break
+        else:  # nobody could have acted then: the clue is still waiting
+            d.target, d.moves = CaseStatus.REGISTERED, []
+            valid = [o for o in staff[d.agency.id] if o.role in (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD)][:2]
+            agency = d.agency
+        if agency is not d.agency:
+            d.agency = agency
+            if agency.kind is not AgencyKind.TOWNSHIP_TEAM:
+                d.county = None
+        d.handlers = rng.sample(valid, 2)
+        heads = [o for o in staff[agency.id] if o.role is OfficerRole.AGENCY_HEAD]
+        bureau_head = next(o for o in staff[bureau.id] if o.role is OfficerRole.AGENCY_HEAD)
+        d.head = heads[0] if heads else bureau_head
+        others = [o for o in staff[agency.id] if o.role in (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD) and o not in d.handlers]
+        d.chair = d.head if d.head not in d.handlers else (rng.choice(others) if others else bureau_head)
+        d.reviewer = rng.choice([o for o in staff[bureau.id] if o.role is OfficerRole.LEGAL_REVIEWER and o.legal_qualification])
+
+    def _agency_for(self, item: CatalogItemVersion, agencies: dict[str, Agency], rng: random.Random) -> Agency:
         township_teams = [a for a in agencies.values() if a.kind is AgencyKind.TOWNSHIP_TEAM]
-        if item.delegable and item.domain_code in ("construction", "market") and self.rng.random() < 0.4:
-            return self.rng.choice(township_teams)
+        if item.delegable and item.domain_code in ("construction", "market") and rng.random() < 0.4:
+            return rng.choice(township_teams)
         return agencies.get(item.domain_code, agencies["bureau"])
 
-    def _moment(self) -> dt.datetime:
-        days = self.rng.randint(1, 360)
-        return dt.datetime.now(dt.UTC) - dt.timedelta(days=days, minutes=self.rng.randint(0, 24 * 60))
-
-    def _case(self, item, agency, handlers, entity, registered, status, serial) -> None:
-        year = registered.astimezone(LEGAL_ZONE).year
+    async def _register(self, d: Draft, serial: int) -> None:
+        """登记, as `core.cases.service.register_case` writes it, on the day the clue came in."""
+        year = d.registered.astimezone(LEGAL_ZONE).year
+        rng = random.Random(d.seed + 4)
+        spec = d.item.spec()
+        facts = normalise_facts(d.item.code, spec.facts, d.facts)
         case = Case(
             id=new_id(),
-            case_number=format_number(agency.short_name + CASE_DOC_TYPE, year, serial),
-            procedure=Procedure.SIMPLE if self.rng.random() < 0.1 else Procedure.GENERAL,
-            status=status,
-            domain_code=item.domain_code,
-            item_version_id=item.id,
-            entity_id=entity.id,
-            agency_id=agency.id,
-            facts=self._facts(item.facts),
-            description=f"{entity.name}涉嫌{item.name}",
-            violation_date=(registered.astimezone(LEGAL_ZONE) - dt.timedelta(days=self.rng.randint(0, 20))).date(),
-            registered_at=registered,
-            updated_at=registered,
+            case_number=format_number(d.agency.short_name + CASE_DOC_TYPE, year, serial),
+            procedure=d.procedure,
+            status=CaseStatus.REGISTERED,
+            domain_code=d.item.domain_code,
+            item_version_id=d.item.id,
+            entity_id=d.entity.id,
+            agency_id=d.agency.id,
+            facts=facts,
+            description=f"{d.entity.name}涉嫌{d.item.name}",
+            violation_date=(d.registered.astimezone(LEGAL_ZONE) - dt.timedelta(days=rng.randint(0, 20))).date(),
+            registered_at=d.registered,
+            updated_at=d.registered,
         )
+        d.case = case
+        d.last_moment = d.registered
         self._add(case)
-        pair = self.rng.sample(handlers, 2)
-        self._add(*(CaseOfficer(case_id=case.id, officer_id=o.id, position=i) for i, o in enumerate(pair)))
-        self._add(CaseEvent(case_id=case.id, seq=1, kind="registered", at=registered, actor=f"officer:{pair[0].id}", data={"item": item.code}))
+        self._add(*(CaseOfficer(case_id=case.id, officer_id=o.id, position=i) for i, o in enumerate(d.handlers)))
+        actor = f"officer:{d.handlers[0].id}"
+        self._add(CaseEvent(case_id=case.id, seq=1, kind="registered", at=d.registered, actor=actor, data={"item": d.item.code, "itemVersion": d.item.version}))
+        await record(
+            self.session,
+            actor=actor,
+            action="case.registered",
+            object_type="Case",
+            object_id=case.id,
+            after={"case_number": case.case_number, "item": d.item.code, "version": d.item.version, "facts": facts},
+        )
 
-    def _facts(self, definitions: list[dict[str, Any]]) -> dict[str, Any]:
+    def _facts(self, definitions: list[dict[str, Any]], rng: random.Random | None = None) -> dict[str, Any]:
+        rng = rng or self.rng
         facts: dict[str, Any] = {}
         for d in definitions:
-            if not d.get("required") and self.rng.random() < 0.5:
+            if not d.get("required") and rng.random() < 0.5:
                 continue
-            facts[d["name"]] = self._fact_value(d)
+            facts[d["name"]] = self._fact_value(d, rng)
         return facts
 
-    def _fact_value(self, d: dict[str, Any]) -> Any:
+    def _fact_value(self, d: dict[str, Any], rng: random.Random | None = None) -> Any:
+        rng = rng or self.rng
         kind = d["type"]
         if kind == "money":
-            return str(Decimal(self.rng.randint(1000, 2_000_000)).quantize(Decimal("0.01")))
+            return str(Decimal(rng.randint(1000, 2_000_000)).quantize(Decimal("0.01")))
         if kind == "integer":
-            return self.rng.randint(0, 5)
+            return rng.randint(0, 5)
         if kind == "decimal":
-            return str(Decimal(self.rng.randint(0, 300)) / 100)
+            return str(Decimal(rng.randint(0, 300)) / 100)
         if kind == "boolean":
-            return self.rng.random() < 0.5
+            return rng.random() < 0.5
         if kind == "enum":
-            return self.rng.choice(d["choices"])
+            return rng.choice(d["choices"])
         if kind == "date":
-            return (self.today - dt.timedelta(days=self.rng.randint(1, 300))).isoformat()
+            return (self.today - dt.timedelta(days=rng.randint(1, 300))).isoformat()
         return "现场检查发现"
+
+    # --- supervision: key townships (重点乡镇, 绍兴实施意见: ≥ 8 officers instead of 3) -----------------
+
+    def _mark_key_townships(self, townships: list[Region]) -> None:
+        """解放街道 (a team of three) and 金塘镇 (no team of its own) are the demo's key townships."""
+        for region in townships:
+            region.key_township = region.code in KEY_TOWNSHIPS
+
+
+KEY_TOWNSHIPS = frozenset({"330902001", "330902101"})

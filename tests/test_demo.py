@@ -1,0 +1,142 @@
+"""The demo county's cases are real histories: each reached its status through the procedure's
+steps, and what the case says (filing, decision and closing days, numbers, fines, payments,
+publications, deadlines) is what its timeline says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlalchemy as sa
+from rich.console import Console
+
+from conftest import KEY
+from core.audit.service import verify
+from core.cases.calendar import DEFAULT_CALENDAR
+from core.cases.history import Event, Provisional, deadlines as computed_deadlines
+from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from core.cases.numbering import NUMBER_PATTERN
+from core.cases.policy import DEFAULT_POLICY
+from core.cases.procedure import Action, next_status
+from core.cases.workflow import RECORDS
+from core.clock import legal_date, legal_today
+from core.demo import load_demo
+from core.demo_history import Draft, Planner, RememberingCalendar
+from core.people.models import Officer
+from core.publication.models import Publication
+
+
+def day_of(event: CaseEvent) -> dt.date:
+    return dt.date.fromisoformat(event.data["on"]) if event.data.get("on") else legal_date(event.at)
+
+
+async def load(sessions):
+    async with sessions() as session:
+        cases = (await session.execute(sa.select(Case))).scalars().all()
+        events = defaultdict(list)
+        for e in (await session.execute(sa.select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq))).scalars():
+            events[e.case_id].append(e)
+        deadlines = defaultdict(dict)
+        for d in (await session.execute(sa.select(CaseDeadline))).scalars():
+            deadlines[d.case_id][d.kind] = d
+        published = set((await session.execute(sa.select(Publication.case_id))).scalars())
+        handlers = defaultdict(list)
+        officers = {o.id: o for o in (await session.execute(sa.select(Officer))).scalars()}
+        for row in (await session.execute(sa.select(CaseOfficer).order_by(CaseOfficer.position))).scalars():
+            handlers[row.case_id].append(officers[row.officer_id])
+    return cases, events, deadlines, published, handlers
+
+
+async def test_every_demo_case_went_through_the_procedure(demo):
+    cases, events, deadlines, published, handlers = await load(demo)
+    assert {c.status for c in cases} == set(CaseStatus)  # 60 cases: every status at least once
+    for case in cases:
+        timeline = events[case.id]
+        assert timeline[0].kind == "registered" and [e.seq for e in timeline] == list(range(1, len(timeline) + 1))
+        days = [day_of(e) for e in timeline]
+        assert days == sorted(days) and days[-1] <= legal_today(), case.case_number
+        assert [e.at for e in timeline] == sorted(e.at for e in timeline), case.case_number
+        # The status is what the state machine makes of the timeline's steps.
+        status = CaseStatus.REGISTERED
+        for e in timeline[1:]:
+            if e.kind not in RECORDS and e.kind != "publish":
+                status = next_status(case.procedure, status, Action(e.kind))
+        assert status is case.status, case.case_number
+        # What the case says is what its timeline says.
+        by_kind = {e.kind: e for e in timeline}
+        assert case.filed_on == (day_of(by_kind["file"]) if "file" in by_kind else None)
+        decision = by_kind.get("decide") or by_kind.get("decide_no_penalty")
+        assert case.decided_on == (day_of(decision) if decision else None), case.case_number
+        assert case.decision_number == (decision.data["decision_number"] if decision else None)
+        assert case.closed_on == (day_of(by_kind["close"]) if "close" in by_kind else None)
+        if case.status in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.CLOSED) and case.procedure is Procedure.GENERAL:
+            assert case.discretion and case.discretion["tier"], case.case_number
+        # Two handlers with certificates valid from the registration day on (APL Art. 42).
+        registered = legal_date(case.registered_at)
+        assert len(handlers[case.id]) == 2 and all(o.certificate_valid_from <= registered for o in handlers[case.id])
+        # A closed case with a fine was paid in full or enforced by the court.
+        if case.status is CaseStatus.CLOSED and case.fine_fen:
+            paid = sum(e.data["amount_fen"] for e in timeline if e.kind == "payment")
+            assert paid >= case.fine_fen or by_kind["end_execution"].data["ended_by"] == "court_concluded"
+        # The stored deadlines are the ones the timeline gives today.
+        history = [Event(e.kind, day_of(e), e.data) for e in timeline]
+        publishable = bool(set(case.penalty_kinds or []) - {"warning"})
+        expected = computed_deadlines(history, case.fine_fen or 0, case.hearing_right, publishable, DEFAULT_POLICY, DEFAULT_CALENDAR, legal_today())
+        due = {d.kind: d.due_on for d in (found.deadline if isinstance(found, Provisional) else found for found, _ in expected)}
+        assert {k: d.due_on for k, d in deadlines[case.id].items()} == due, case.case_number
+        assert ("publish" in by_kind) == (case.id in published)
+
+
+async def test_numbers_run_gap_free_in_date_order(demo):
+    cases, events, *_ = await load(demo)
+    issued = defaultdict(list)
+    for case in cases:
+        for e in events[case.id]:
+            if "document_number" in e.data:
+                match = NUMBER_PATTERN.match(e.data["document_number"])
+                issued[(match["prefix"], match["year"])].append((day_of(e), int(match["serial"])))
+    assert len(issued) > 5
+    for key, numbers in issued.items():
+        numbers.sort(key=lambda n: n[1])
+        assert [n for _, n in numbers] == list(range(1, len(numbers) + 1)), key
+        assert [d for d, _ in numbers] == sorted(d for d, _ in numbers), key
+
+
+async def test_supervision_has_true_problems_to_find(demo):
+    """Most decisions published, some late or not at all; some deadlines overdue; some fines paid."""
+    cases, events, deadlines, published, _ = await load(demo)
+    today = legal_today()
+    must_publish = [c for c in cases if "PUBLICATION" in deadlines[c.id]]
+    on_time = [c for c in must_publish if (d := deadlines[c.id]["PUBLICATION"]).met_on and d.met_on <= d.due_on]
+    assert len(published) >= len(must_publish) / 2 and len(on_time) < len(published) < len(must_publish)
+    overdue = {d.kind for c in cases for d in deadlines[c.id].values() if d.met_on is None and d.due_on < today}
+    assert overdue - {"PUBLICATION"}, overdue
+    paid = [c for c in cases if c.fine_fen and sum(e.data["amount_fen"] for e in events[c.id] if e.kind == "payment") >= c.fine_fen]
+    unpaid = [c for c in cases if c.fine_fen and c.status in (CaseStatus.SERVED, CaseStatus.EXECUTING) and c not in paid]
+    assert paid and unpaid
+    assert any(e.kind == "hold_hearing" for c in cases for e in events[c.id])
+    assert any(e.kind == "review" for c in cases for e in events[c.id])
+    async with demo() as session:
+        _, broken = await verify(session)
+    assert broken is None
+
+
+async def test_another_seed_plans_nothing_the_law_refuses(db, database_url, plugins):
+    summary = await load_demo(database_url, plugins.catalog, KEY, seed=11, cases=80, entities=30, console=Console(quiet=True))
+    assert "案件 80 件" in summary and "注意" not in summary, summary  # no refused step, every case where planned
+
+
+def test_a_case_plan_depends_only_on_its_seed():
+    """Each case has its own generator: the same seed plans the same days and steps."""
+    planner = Planner(legal_today(), RememberingCalendar(DEFAULT_CALENDAR))
+
+    class Kind:
+        value = "legal_person"
+
+    def draft() -> Draft:
+        return Draft(item=None, agency=None, entity=type("E", (), {"kind": Kind})(), facts={}, procedure=Procedure.GENERAL,
+                     target=CaseStatus.INVESTIGATING, seen=None, seed=4242, variant=0.5)
+
+    first, second = draft(), draft()
+    assert [(m.on, m.action) for m in planner.place(first)] == [(m.on, m.action) for m in planner.place(second)]
+    assert first.registered == second.registered and [m.action for m in planner.place(first)] == ["file", "start_investigation"]
