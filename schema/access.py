@@ -15,6 +15,7 @@ from core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, Regio
 from core.audit.reads import PersonalDataRead
 from core.complaints.rules import visible_clause as complaint_visible
 from core.inspections import jurisdiction as inspection_rules
+from core.supervision import rectification as rectification_rules, reviews as review_rules, visits as visit_rules
 from core.entities.crypto import DataKey
 from core.entities.masking import mask_id_number, mask_phone
 from core.errors import UserError
@@ -23,7 +24,7 @@ from core.models import Agency, Case, CaseEvent, CreditRecord, Entity, Region
 # Published by law (事前公开): the catalog, the organisation and the regions are open to everyone.
 PUBLIC_KINDS = {"Region", "Agency", "CatalogItem", "PublicDecision"}
 # Reached only through a parent that was itself authorized.
-CHILD_KINDS = {"CaseEvent", "CaseDeadline", "ComplaintEvent", "ComplaintLink"}
+CHILD_KINDS = {"CaseEvent", "CaseDeadline", "ComplaintEvent", "ComplaintLink", "CaseReviewFinding"}
 # Credit records and repairs follow the entity they belong to.
 ENTITY_CHILDREN = {"CreditRecord", "CreditRepair"}
 SCOPE_FOR = {
@@ -33,6 +34,8 @@ SCOPE_FOR = {
     "InspectionPlan": Scope.CASES,
     "Inspection": Scope.CASES,
     "Complaint": Scope.CASES,
+    # Supervision records (letters, problem lines, reviews, return visits) are read with the cases.
+    **dict.fromkeys(rectification_rules.KINDS | review_rules.KINDS | visit_rules.KINDS, Scope.CASES),
 }
 
 
@@ -84,12 +87,23 @@ class Access:
         agencies = self.reach.agencies or frozenset()
         if kind in inspection_rules.KINDS:
             return inspection_rules.where(kind, table, agencies)
+        if kind in rectification_rules.KINDS:
+            return rectification_rules.where(kind, table, agencies)
+        if kind in review_rules.KINDS:
+            return review_rules.where(kind, table, agencies, self.viewer.officer_id)
+        if kind in visit_rules.KINDS:
+            supervises = self.viewer.has(Role.SUPERVISOR, Role.PROVINCIAL)
+            return visit_rules.where(kind, table, agencies, self.reach.regions or frozenset(), supervises)
         if kind == "Case":
-            # A case sent to one of the viewer's agencies is its to answer, before it takes it over.
+            # A case sent to one of the viewer's agencies is its to answer, before it takes it over;
+            # a case file assigned to the viewer for review (案卷评查) is theirs to read.
             sent_here = sa.select(CaseEvent.case_id).where(
                 CaseEvent.kind == "transfer", CaseEvent.data["to_agency_id"].as_string().in_([str(a) for a in agencies])
             )
-            return [sa.or_(table.c.agency_id.in_(agencies), table.c.id.in_(sent_here))]
+            reach = [table.c.agency_id.in_(agencies), table.c.id.in_(sent_here)]
+            if self.viewer.officer_id is not None:
+                reach.append(table.c.id.in_(review_rules.assigned_cases(self.viewer.officer_id)))
+            return [sa.or_(*reach)]
         if kind == "Officer":
             return [table.c.agency_id.in_(agencies)]
         if kind in ENTITY_CHILDREN:
@@ -107,17 +121,19 @@ class Access:
             return [complaint_visible(agencies, table)]
         return [sa.false()]  # a kind nobody has ruled on is closed
 
-    def show_entity_personal_data(self, entity: Any, row: Any) -> None:
-        """Decrypt, then show in clear (and record the read) or masked, by the viewer's role."""
-        if row.id_number_cipher is None and row.phone_cipher is None:
+    def show_entity_personal_data(self, entity: Any, row: Any, selected: frozenset[str]) -> None:
+        """Decrypt the selected personal fields, then show them in clear (and record the read) or
+        masked, by the viewer's role. Fields the query did not select stay unread and unlogged."""
+        wanted = {f: c for f, g, c in (("id_number", "idNumber", row.id_number_cipher), ("phone", "phone", row.phone_cipher)) if g in selected and c}
+        if not wanted:
             return
-        id_number = self.key.decrypt(row.id_number_cipher) if row.id_number_cipher else None
-        phone = self.key.decrypt(row.phone_cipher) if row.phone_cipher else None
+        clear = {f: self.key.decrypt(c) for f, c in wanted.items()}
         if self.viewer.sees_personal_data:
-            entity.id_number, entity.phone = id_number, phone
-            self.clear_reads.append((row.id, ",".join(n for n, v in (("id_number", id_number), ("phone", phone)) if v)))
+            for f, v in clear.items():
+                setattr(entity, f, v)
+            self.clear_reads.append((row.id, ",".join(clear)))
         else:
-            entity.id_number, entity.phone = mask_id_number(id_number), mask_phone(phone)
+            entity.id_number, entity.phone = mask_id_number(clear.get("id_number")), mask_phone(clear.get("phone"))
 
     async def record_reads(self, session: AsyncSession) -> None:
         if self.complaint_reads:

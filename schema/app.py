@@ -23,11 +23,13 @@ from core.db import make_engine, session_factory
 from core.entities.crypto import DataKey
 from core.evidence.store import EvidenceStore
 from core.plugin_manager import PluginManager, PluginsConfig
+from core.supervision.rubric import rubric_in_force
 from schema.access import Access
 from schema.auth import TokenVerifier
 from schema.build import build_schema
 from schema.context import Context
 from schema.documents import make_document_endpoint
+from schema.supervision.ledger import make_ledger_endpoint
 from schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
 from schema.guards import authenticate, csrf_problem, rate_limited, refuse
 from schema.limits import NUL, NUL_MESSAGE
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     key = DataKey.from_hex(settings.data_key_hex())
     verifier = TokenVerifier(settings)
     calendar = load_calendar(settings.holidays_file)
+    rubric_in_force(settings.review_rubric_file)  # 案卷评查标准, read once: a bad file stops start-up (RUBRIC_INVALID)
     evidence_store = EvidenceStore.from_env()  # ZHIFA_EVIDENCE_DIR (./var/evidence), ZHIFA_EVIDENCE_MAX_BYTES
 
     def make_context(viewer) -> Context:
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, key, settings.rate_limit_per_minute)),
+            Route("/supervision/ledger.xlsx", make_ledger_endpoint(sessions, verifier, key, settings.rate_limit_per_minute)),
             Route("/healthz", healthz),
             *evidence_routes(sessions, verifier, key, evidence_store, rate_limit_per_minute=settings.rate_limit_per_minute),
         ],

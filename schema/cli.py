@@ -13,6 +13,7 @@ from core.config import Settings
 from core.plugin_manager import PluginError, PluginManager, PluginsConfig
 from schema.cli_catalog import catalog_app
 from schema.cli_plugin import plugin_app
+from schema.cli_supervision import supervision_app
 
 app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -30,6 +31,7 @@ for sub, name in (
     (token_app, "token"),
     (plugin_app, "plugin"),
     (catalog_app, "catalog"),
+    (supervision_app, "supervision"),
 ):
     app.add_typer(sub, name=name)
 

@@ -122,6 +122,9 @@ class Complaint(Node):
     received_by: Agency | None = strawberry.field(default=None, description="接收登记的机关")
     handler: Officer | None = strawberry.field(default=None, description="承办人")
     subject: Entity | None = strawberry.field(default=None, description="被投诉举报的行政相对人（已登记的）")
+    outside_supervisor: Annotated["OutsideSupervisor", strawberry.lazy("schema.supervision.visits")] | None = strawberry.field(
+        default=None, description="反映问题的特邀监督员或企业联系点（渠道为特邀监督员反映、企业联系点反映的件）"
+    )
     timeline: list[ComplaintEvent] = strawberry.field(default_factory=list)
     links: list[ComplaintLink] = strawberry.field(default_factory=list, description="关联的案件和检查")
     linked_cases: list[Case] = strawberry.field(default_factory=list, description="关联的案件（管辖范围内的）")
@@ -182,8 +185,11 @@ def pending_identity_reads(access: Access) -> list[tuple[uuid.UUID, str]]:
     return access.__dict__.setdefault("complaint_reads", [])
 
 
-def show_complainant(access: Access, obj: Complaint, row) -> None:
-    """Decrypt, then show in clear (recording the read), masked or not at all, per `rules.disclosure`."""
+def show_complainant(access: Access, obj: Complaint, row, selected: frozenset[str]) -> None:
+    """Decrypt, then show in clear (recording the read), masked or not at all, per `rules.disclosure`;
+    nothing at all when the query does not select the complainant."""
+    if "complainant" not in selected:
+        return
     level = rules.disclosure(access.viewer, row.agency_id, row.handler_id, row.confidential, row.anonymous)
     if level in (rules.Disclosure.ANONYMOUS, rules.Disclosure.HIDDEN):
         obj.complainant = Complainant(disclosure=IdentityDisclosure(level.value), name=None, phone=None, id_number=None)

@@ -62,6 +62,7 @@ class NewComplaint:
     complainant_id_number: str | None = None
     confidential: bool = False
     handler_id: uuid.UUID | None = None  # the officer who handles it (default: nobody named yet)
+    outside_supervisor_id: uuid.UUID | None = None  # a special supervisor or contact point reporting (core.supervision.outside)
 
 
 # --- registering ------------------------------------------------------------------------------
@@ -140,6 +141,7 @@ async def register(
         number=format_number(agency.short_name + COMPLAINT_DOC_TYPE, received_on.year, serial),
         kind=new.kind,
         channel=new.channel,
+        outside_supervisor_id=new.outside_supervisor_id,
         external_number=external,
         received_at=new.received_at,
         received_on=received_on,

@@ -174,6 +174,7 @@ class Problem(IdMixin, Base):
     rectified_on: Mapped[dt.date | None]
     verified_on: Mapped[dt.date | None]
     verified_by: Mapped[str | None] = mapped_column(sa.String(100))
+    returned_reasons: Mapped[str | None] = mapped_column(sa.Text)  # why the last rectification was not accepted
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -252,6 +253,8 @@ class ReturnVisit(IdMixin, Base):
     __table_args__ = (
         sa.UniqueConstraint("sample_id", "case_id", name="uq_return_visits_sample_id_case_id"),
         sa.CheckConstraint("(visited_on IS NULL) = (satisfaction IS NULL)", name="answered_when_visited"),
+        # 回访结果处理: misconduct the party reported is always registered in the complaint ledger.
+        sa.CheckConstraint("problem_reported = (complaint_id IS NOT NULL)", name="reported_problem_registered"),
     )
 
     sample_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("supervision_samples.id"), index=True)
@@ -263,6 +266,7 @@ class ReturnVisit(IdMixin, Base):
     satisfaction: Mapped[VisitSatisfaction | None] = mapped_column(enum_column(VisitSatisfaction, "visit_satisfaction"))
     feedback: Mapped[str] = mapped_column(sa.Text, default="")
     problem_reported: Mapped[bool] = mapped_column(default=False)  # the party reported misconduct
+    complaint_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("complaints.id"), index=True)  # the report registered
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

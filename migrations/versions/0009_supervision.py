@@ -157,11 +157,14 @@ def upgrade() -> None:
     sa.Column('satisfaction', sa.Enum('satisfied', 'basically_satisfied', 'unsatisfied', 'unreachable', name='visit_satisfaction', native_enum=False, create_constraint=True), nullable=True),
     sa.Column('feedback', sa.Text(), nullable=False),
     sa.Column('problem_reported', sa.Boolean(), nullable=False),
+    sa.Column('complaint_id', sa.Uuid(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.CheckConstraint('(visited_on IS NULL) = (satisfaction IS NULL)', name=op.f('ck_return_visits_answered_when_visited')),
+    sa.CheckConstraint('problem_reported = (complaint_id IS NOT NULL)', name=op.f('ck_return_visits_reported_problem_registered')),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_return_visits_agency_id_agencies')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_return_visits_case_id_cases')),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_return_visits_complaint_id_complaints')),
     sa.ForeignKeyConstraint(['sample_id'], ['supervision_samples.id'], name=op.f('fk_return_visits_sample_id_supervision_samples')),
     sa.ForeignKeyConstraint(['visitor_id'], ['officers.id'], name=op.f('fk_return_visits_visitor_id_officers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_return_visits')),
@@ -170,6 +173,7 @@ def upgrade() -> None:
     with op.batch_alter_table('return_visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_return_visits_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_return_visits_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_return_visits_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_return_visits_sample_id'), ['sample_id'], unique=False)
 
     op.create_table('supervision_letters',
@@ -251,6 +255,7 @@ def upgrade() -> None:
     sa.Column('rectified_on', sa.Date(), nullable=True),
     sa.Column('verified_on', sa.Date(), nullable=True),
     sa.Column('verified_by', sa.String(length=100), nullable=True),
+    sa.Column('returned_reasons', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.CheckConstraint("status <> 'closed' OR verified_on IS NOT NULL", name=op.f('ck_supervision_problems_closed_when_verified')),
@@ -311,6 +316,7 @@ def downgrade() -> None:
     op.drop_table('supervision_letters')
     with op.batch_alter_table('return_visits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_return_visits_sample_id'))
+        batch_op.drop_index(batch_op.f('ix_return_visits_complaint_id'))
         batch_op.drop_index(batch_op.f('ix_return_visits_case_id'))
         batch_op.drop_index(batch_op.f('ix_return_visits_agency_id'))
 
