@@ -4,6 +4,8 @@ ZHIFA_TEST_DATABASE_URL names one), emptied before each test that uses it."""
 from __future__ import annotations
 
 import os
+import sys
+import time
 import uuid
 from pathlib import Path
 from collections.abc import AsyncIterator
@@ -17,6 +19,7 @@ from rich.console import Console
 from core.catalog.sync import sync_catalog
 from core.config import Settings
 from core.db import make_engine, session_factory, transaction
+from core.clock import legal_today
 from core.demo import load_demo
 from core.migrate import upgrade_async
 from core.entities.crypto import DataKey
@@ -82,6 +85,39 @@ async def database_url() -> AsyncIterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reuse_built_schemas():
+    """Every app a test creates builds the same strawberry schema (a tenth of a second each):
+    `create_app` gets it built once per plug-in manager and mode, and built afresh whenever any
+    module-level name of the schema or plug-in packages is no longer the same object (a test that
+    monkeypatches `schema.build.Query`, say, gets its own build, as before)."""
+    import schema.app
+
+    build = schema.app.build_schema
+    built: dict[tuple, tuple[PluginManager, Any]] = {}
+
+    def reused(plugins: PluginManager, *, production: bool = False):
+        key = (id(plugins), production, _schema_names())
+        hit = built.get(key)
+        if hit is None or hit[0] is not plugins:
+            if len(built) >= 8:
+                built.pop(next(iter(built)))
+            hit = built[key] = (plugins, build(plugins, production=production))
+        return hit[1]
+
+    schema.app.build_schema = reused
+    yield
+    schema.app.build_schema = build
+
+
+def _schema_names() -> tuple:
+    return tuple(
+        (name, tuple(map(id, vars(module).values())))
+        for name, module in sorted(sys.modules.items())
+        if module is not None and (name in ("schema", "plugins") or name.startswith(("schema.", "plugins.")))
+    )
+
+
 @pytest.fixture(scope="session")
 def plugins() -> PluginManager:
     return PluginManager(PluginsConfig(tuple(BUILTIN))).load()
@@ -95,30 +131,239 @@ async def engine(database_url: str):
 
 
 @pytest.fixture
-async def db(engine, plugins):
-    """An empty database holding the built-in catalog, and its session factory."""
+async def db(engine, database_url, plugins):
+    """An empty database holding the built-in catalog, and its session factory.
+
+    The catalog is synced for real once per session (and catalog); later tests get the rows that
+    sync wrote, restored from a snapshot (see "Snapshots" below)."""
     sessions = session_factory(engine)
+    cached = _snapshots(database_url, plugins)
     async with transaction(sessions) as session:
-        await _empty(session)
-        await sync_catalog(session, plugins.catalog)
+        if cached is not None:
+            await cached.catalog.restore(session)
+        else:
+            await _empty(session)
+            await sync_catalog(session, plugins.catalog)
+            _SNAPSHOTS[database_url, id(plugins.catalog)] = _Cached(plugins.catalog, await _Snapshot.capture(session))
     return sessions
 
 
 async def _empty(session) -> None:
+    await _clear(session)
+    await session.execute(sa.insert(Base.metadata.tables["audit_head"]).values(id=1, seq=0, last_hash=GENESIS))
+
+
+async def _clear(session) -> None:
+    """Every table emptied (the audit head row included)."""
     tables = [t for t in reversed(Base.metadata.sorted_tables)]
     if session.bind.dialect.name == "postgresql":
         await session.execute(sa.text("TRUNCATE " + ", ".join(t.name for t in tables) + " CASCADE"))
     else:
         for table in tables:
             await session.execute(table.delete())
-    await session.execute(sa.insert(Base.metadata.tables["audit_head"]).values(id=1, seq=0, last_hash=GENESIS))
 
 
 @pytest.fixture
 async def demo(db, database_url, plugins):
-    """A small demo county: agencies, officers, 30 entities, 60 cases."""
-    await load_demo(database_url, plugins.catalog, KEY, seed=7, cases=60, entities=30, console=Console(quiet=True))
+    """A small demo county: agencies, officers, 30 entities, 60 cases.
+
+    load_demo runs for real once per session (and catalog); later tests get the rows it wrote
+    put back from a snapshot: same ids, same values (see "Snapshots" below)."""
+    cached = _snapshots(database_url, plugins)
+    async with transaction(db) as session:
+        untouched = cached is not None and await cached.catalog.untouched(session)
+        if untouched and cached.demo is not None:
+            await cached.demo.apply(session)
+            return db
+    await _load_demo(database_url, plugins)
+    if untouched:  # loaded onto exactly the catalog snapshot: keep what it added
+        async with transaction(db) as session:
+            loaded = await _Snapshot.capture(session)
+        cached.demo = await _replayable(db, cached.catalog, loaded)
     return db
+
+
+async def _replayable(db, catalog: _Snapshot, loaded: _Snapshot) -> _Changes:
+    """The changes from `catalog` to `loaded`, tried out as `db` and `demo` will apply them (which
+    leaves this test the restored demo too) until every table reads back exactly as loaded."""
+    changes = catalog.changes_to(loaded)
+    for attempt in range(3):
+        async with transaction(db) as session:
+            await catalog.restore(session)
+        async with transaction(db) as session:
+            await changes.apply(session)
+            wrong = {t for t, rows in (await _Snapshot.capture(session)).rows.items() if rows != loaded.rows[t]}
+        if not wrong:
+            return changes
+        # On PostgreSQL, rows COPYed into a table emptied by an earlier transaction go through the
+        # free-space map and can come back out of order; emptied in the same transaction, COPY
+        # fills the pages strictly in order. Those tables (and the ones that reference them, as
+        # TRUNCATE wants) are emptied and written whole from now on: all of them, at worst.
+        changes.rewrite = _referencing(wrong) if attempt == 0 else set(loaded.rows)
+    raise AssertionError(f"the demo snapshot does not read back as loaded: {sorted(wrong)}")
+
+
+def _referencing(names: set[str]) -> set[str]:
+    """The tables named and every table that references one of them, directly or not."""
+    names = set(names)
+    while more := {t.name for t in Base.metadata.sorted_tables if t.name not in names and any(fk.column.table.name in names for fk in t.foreign_keys)}:
+        names |= more
+    return names
+
+
+async def _load_demo(database_url: str, plugins: PluginManager) -> None:
+    await load_demo(database_url, plugins.catalog, KEY, seed=7, cases=60, entities=30, console=Console(quiet=True))
+
+
+# --- Snapshots -------------------------------------------------------------------------------------
+#
+# Syncing the catalog (a flush and an audit record per item) and generating the demo county
+# through the services (each case's history step by step) cost most of a test's set-up. Each is
+# done for real once per session (and catalog); the rows it left in every table are read back
+# exactly as the driver returns them (untyped columns: no type processing either way), in storage
+# order (SQLite rowid, PostgreSQL ctid), and written back in that order: same ids, same values.
+#
+# `db` empties every table and writes the catalog rows back in one transaction (on PostgreSQL
+# TRUNCATE then COPY, which in the same transaction fills the pages strictly in order, so unordered
+# scans return rows in the order the real sync left them). `demo` then adds what load_demo added
+# and applies what it changed (the audit head, say), but only onto a database exactly as `db` left
+# it (same audit head, same row count in every table); otherwise load_demo runs for real, as
+# before. When the snapshot is taken the restore is tried out and read back: a table that does not
+# come back in the real load's order (on PostgreSQL, rows COPYed into a table emptied by an earlier
+# transaction go through the free-space map, and a later, smaller row can land on an earlier page)
+# is from then on emptied and written whole in the demo's own transaction, with the tables that
+# reference it; so every test, the first one included, reads the demo back row for row as loaded.
+#
+# The data is relative to the time it was made (cases registered "n days ago", deadlines and
+# certificates counted from today, uuid7 ids): snapshots are retaken after SNAPSHOT_MAX_AGE
+# seconds and whenever the legal day changes.
+
+SNAPSHOT_MAX_AGE = 600.0
+
+
+def _snapshots(database_url: str, plugins: PluginManager) -> _Cached | None:
+    cached = _SNAPSHOTS.get((database_url, id(plugins.catalog)))
+    if cached is None or cached.plugin_catalog is not plugins.catalog or not cached.fresh():
+        return None
+    return cached
+
+
+def _raw(table: sa.Table) -> sa.TableClause:
+    return sa.table(table.name, *(sa.column(c.name) for c in table.columns))
+
+
+def _as_stored(table: sa.Table, dialect) -> list:
+    """The columns as the driver returns them; asyncpg decodes json(b) on the way out but wants
+    text on the way in, so those are read as text (jsonb's canonical form: the same value)."""
+    raw = _raw(table)
+    return [
+        sa.cast(raw.c[c.name], sa.Text).label(c.name)
+        if dialect.name == "postgresql" and isinstance(c.type.dialect_impl(dialect), sa.JSON)
+        else raw.c[c.name]
+        for c in table.columns
+    ]
+
+
+class _Snapshot:
+    """Rows of every table, as the driver returns them, in the order they are stored."""
+
+    def __init__(self, rows: dict[str, list[tuple]]):
+        self.rows = rows
+
+    @classmethod
+    async def capture(cls, session) -> _Snapshot:
+        dialect = session.bind.dialect
+        order = sa.literal_column("ctid" if dialect.name == "postgresql" else "rowid")
+        rows = {}
+        for table in Base.metadata.sorted_tables:
+            result = await session.execute(sa.select(*_as_stored(table, dialect)).order_by(order))
+            rows[table.name] = [tuple(r) for r in result]
+        return cls(rows)
+
+    async def restore(self, session) -> None:
+        """Empty every table and put the rows back."""
+        await _clear(session)
+        await _insert(session, self.rows)
+
+    async def untouched(self, session) -> bool:
+        """Still as restored? Every audited change moves the audit head; a row count tells the rest."""
+        head = _raw(Base.metadata.tables["audit_head"])
+        now = [tuple(r) for r in await session.execute(sa.select(head).order_by(head.c.id))]
+        tables = Base.metadata.sorted_tables
+        counts = (await session.execute(sa.select(*(sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables)))).one()
+        return now == self.rows["audit_head"] and list(counts) == [len(self.rows.get(t.name, ())) for t in tables]
+
+    def changes_to(self, after: _Snapshot) -> _Changes:
+        """What turned this snapshot into `after`, table by table (rows matched on primary keys)."""
+        added, changed, removed = {}, {}, {}
+        for table in Base.metadata.sorted_tables:
+            key = _key_of(table)
+            before = {key(r): r for r in self.rows.get(table.name, [])}
+            now = after.rows[table.name]
+            seen = {key(r) for r in now}
+            added[table.name] = [r for r in now if key(r) not in before]
+            changed[table.name] = [r for r in now if key(r) in before and before[key(r)] != r]
+            removed[table.name] = [r for k, r in before.items() if k not in seen]
+        return _Changes(added, changed, removed, after)
+
+
+class _Changes:
+    def __init__(self, added: dict[str, list[tuple]], changed: dict[str, list[tuple]], removed: dict[str, list[tuple]], after: _Snapshot):
+        self.added, self.changed, self.removed, self.after = added, changed, removed, after
+        self.rewrite: set[str] = set()  # tables emptied and written whole instead
+
+    async def apply(self, session) -> None:
+        if self.rewrite and session.bind.dialect.name == "postgresql":
+            await session.execute(sa.text("TRUNCATE " + ", ".join(sorted(self.rewrite)) + " CASCADE"))
+        elif self.rewrite:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name in self.rewrite:
+                    await session.execute(table.delete())
+        for table in reversed(Base.metadata.sorted_tables):
+            raw = _raw(table)
+            for row in self.removed[table.name] if table.name not in self.rewrite else ():
+                await session.execute(sa.delete(raw).where(*_match(table, raw, row)))
+        for table in Base.metadata.sorted_tables:
+            raw, names = _raw(table), [c.name for c in table.columns]
+            for row in self.changed[table.name] if table.name not in self.rewrite else ():
+                await session.execute(sa.update(raw).where(*_match(table, raw, row)).values(dict(zip(names, row))))
+        await _insert(session, {t: self.after.rows[t] if t in self.rewrite else rows for t, rows in self.added.items()})
+
+
+def _key_of(table: sa.Table):
+    at = [i for i, c in enumerate(table.columns) if c.primary_key] or list(range(len(table.columns)))
+    return lambda row: tuple(row[i] for i in at)
+
+
+def _match(table: sa.Table, raw: sa.TableClause, row: tuple) -> list:
+    return [raw.c[c.name] == row[i] for i, c in enumerate(table.columns) if c.primary_key]
+
+
+async def _insert(session, rows: dict[str, list[tuple]]) -> None:
+    """Insert the rows, parents first: by COPY on PostgreSQL, executemany on SQLite."""
+    postgres = session.bind.dialect.name == "postgresql"
+    if postgres:
+        await session.execute(sa.text("SELECT 1"))  # the driver's transaction has begun: COPY joins it
+        driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    for table in Base.metadata.sorted_tables:
+        if batch := rows.get(table.name):
+            names = [c.name for c in table.columns]
+            if postgres:
+                await driver.copy_records_to_table(table.name, records=batch, columns=names)
+            else:
+                await session.execute(sa.insert(_raw(table)), [dict(zip(names, r)) for r in batch])
+
+
+class _Cached:
+    def __init__(self, plugin_catalog, catalog: _Snapshot):
+        self.plugin_catalog, self.catalog, self.demo = plugin_catalog, catalog, None
+        self.taken, self.day = time.monotonic(), legal_today()
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.taken < SNAPSHOT_MAX_AGE and legal_today() == self.day
+
+
+_SNAPSHOTS: dict[tuple[str, int], _Cached] = {}
 
 
 class Api:
