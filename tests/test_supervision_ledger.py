@@ -550,15 +550,16 @@ async def test_ledger_jurisdiction(api, demo, demo_tokens, client, statements):
     assert len((await api.as_(demo_tokens["provincial"])(LEDGER, {"year": YEAR}))["responsibilityLedger"]["rows"]) > 10
     assert statements["n"] == one_agency  # grouped counting: the statements do not grow with the agencies
     assert (await api.as_(demo_tokens["provincial_other"])(LEDGER, {"year": YEAR}))["responsibilityLedger"]["rows"] == []
-    for who in (None, demo_tokens["bureau_officer"], demo_tokens["township_auxiliary"], demo_tokens["bureau_reviewer"]):
+    for who, code in ((None, "UNAUTHENTICATED"), (demo_tokens["bureau_officer"], "FORBIDDEN"),
+                      (demo_tokens["township_auxiliary"], "FORBIDDEN"), (demo_tokens["bureau_reviewer"], "FORBIDDEN")):
         body = (await api.as_(who).post(LEDGER, {"year": YEAR})).json()
-        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+        assert body["errors"][0]["extensions"]["code"] == code, body
     bad = (await api.as_(demo_tokens["supervisor"]).post(LEDGER, {"year": YEAR, "from": "2025-01-01"})).json()
     assert bad["errors"][0]["extensions"]["code"] == "PERIOD_AMBIGUOUS"
     # the workbook route: the same rules
     url = "/supervision/ledger.xlsx"
     public = await client.get(url, params={"year": YEAR})
-    assert public.status_code == 403 and public.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert public.status_code == 401 and public.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     auth = lambda t: {"authorization": f"Bearer {t}"}  # noqa: E731
     forbidden = await client.get(url, params={"year": YEAR, "agencyId": gid("Agency", made["bureau"].id)}, headers=auth(other_supervisor))
     assert forbidden.status_code == 403 and forbidden.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -56,7 +56,7 @@ async def ledger_agencies(session, access: Access, agency_id: uuid.UUID | None) 
     """The agencies the viewer's ledger covers: its reach, or `agency_id` and those below it."""
     viewer = access.viewer
     if viewer.is_public:
-        raise forbidden("公众无权查看行政执法责任制统计台账")
+        raise GraphQLError("请先登录（需要 Bearer 令牌）：公众不能查看行政执法责任制统计台账", extensions={"code": "UNAUTHENTICATED"})
     if not viewer.has(*LEDGER_ROLES) or (viewer.has(Role.PROVINCIAL) and not access.readable("Case")):
         raise forbidden("只有司法行政机关执法监督人员、执法机关负责人和省平台可以查看责任制统计台账")
     await access.prepare(session)
@@ -194,7 +194,8 @@ def make_ledger_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0
             try:
                 scope = await ledger_agencies(session, access, agency)
             except GraphQLError as exc:
-                return refuse(403, (exc.extensions or {}).get("code", "FORBIDDEN"), exc.message)
+                code = (exc.extensions or {}).get("code", "FORBIDDEN")
+                return refuse(401 if code == "UNAUTHENTICATED" else 403, code, exc.message)
             found = await figures.responsibility_ledger(session, scope, period)
         filename = quote(f"{found.period.label}行政执法责任制落实情况统计台账.xlsx")
         return Response(workbook.export(found), media_type=workbook.XLSX,
