@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from core.access.viewer import Role
 from core.cases import guards as g
 from core.cases.calendar import WorkingCalendar
+from core.cases import history
 from core.cases.deadlines import Extension, Suspension
 from core.cases.execution import (
     ExecutionEnd,
@@ -589,6 +590,16 @@ def test_art73_no_surcharge_during_reconsideration_or_litigation():
     reconsideration = Suspension(d(2025, 10, 11), d(2025, 10, 20), "行政复议")
     paused = surcharge(100_000, due, d(2025, 10, 25), [reconsideration])
     assert (paused.days, paused.amount_fen) == (6, 18_000)  # 10 Oct and 21–25 Oct
+
+
+def test_art73_a_challenge_on_the_case_timeline_pauses_the_surcharge_while_it_runs():
+    """APL Art. 73 para 3, from the case's own events: filed through decided, or through today while pending."""
+    due, fine = d(2025, 10, 9), 100_000
+    filed = history.Event("challenge_filed", d(2025, 10, 11), {"challenge": "c1", "kind": "reconsideration"})
+    decided = history.Event("challenge_decided", d(2025, 10, 20), {"challenge": "c1", "outcome": "upheld"})
+    assert history.execution([], fine, due, d(2025, 10, 25)).surcharge_fen == 48_000  # 16 days
+    assert history.execution([filed, decided], fine, due, d(2025, 10, 25)).surcharge_fen == 18_000  # 10 Oct, 21–25 Oct
+    assert history.execution([filed], fine, due, d(2025, 10, 25)).surcharge_fen == 3_000  # still pending: only 10 Oct
 
 
 def test_art72_surcharge_rounds_once_half_up():

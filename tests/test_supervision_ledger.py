@@ -362,6 +362,8 @@ async def challenge(api, case: Case, kind: str, filed: dt.date, outcome: str | N
     payload = data["recordLegalChallenge"]
     assert payload["errors"] == [], payload
     assert payload["challenge"]["outcome"] == "PENDING" and payload["challenge"]["case"]["caseNumber"] == case.case_number
+    timeline = (await api("query($id: ID!) { node(id: $id) { ... on Case { timeline { kind data } } } }", {"id": gid("Case", case.id)}))["node"]["timeline"]
+    assert timeline[-1]["kind"] == "challenge_filed" and timeline[-1]["data"]["on"] == filed.isoformat()  # the file stays whole
     if outcome:
         done = (await api(OUTCOME, {"input": {"challengeId": payload["challenge"]["id"], "outcome": outcome, "decidedOn": decided.isoformat()}}))
         assert done["recordChallengeOutcome"]["errors"] == [] and done["recordChallengeOutcome"]["challenge"]["lost"] == (outcome.lower() in LOST)

@@ -66,6 +66,16 @@ def suspensions(events: Iterable[Event], until: dt.date) -> tuple[Suspension, ..
     return tuple(found)
 
 
+def challenge_pauses(events: Iterable[Event], until: dt.date) -> tuple[Suspension, ...]:
+    """APL Art. 73 para 3: no surcharge accrues while a reconsideration or lawsuit against the
+    decision runs — from its filing through the day it ends (still running: through `until`)."""
+    ended = {e.data.get("challenge"): e.on for e in events if e.kind == "challenge_decided"}
+    return tuple(
+        Suspension(e.on, max(e.on, ended.get(e.data.get("challenge"), until)), e.data.get("kind", ""))
+        for e in events if e.kind == "challenge_filed"
+    )
+
+
 def extensions(events: Iterable[Event]) -> tuple[Extension, ...]:
     return tuple(Extension(int(e.data["days"]), e.on, e.data.get("reason", "")) for e in events if e.kind == "extend")
 
@@ -86,7 +96,7 @@ def execution(events: Sequence[Event], fine_fen: int, payment_due: dt.date | Non
     paid = paid_fen(events)
     accrued = 0
     if payment_due is not None and fine_fen and paid < fine_fen:
-        accrued = surcharge(fine_fen, payment_due, today).amount_fen
+        accrued = surcharge(fine_fen, payment_due, today, challenge_pauses(events, today)).amount_fen
     ended = last(events, "end_execution")
     return ExecutionSnapshot(
         fine_fen=fine_fen,

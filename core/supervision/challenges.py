@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.service import record
 from core.cases.models import Case, CaseStatus
+from core.cases.workflow import append_event
 from core.errors import UserError, raise_if_any
 from core.supervision.models import ChallengeKind, ChallengeOutcome, LegalChallenge
 
@@ -75,6 +76,9 @@ async def record_challenge(session: AsyncSession, actor: str, new: NewChallenge,
                                outcome=ChallengeOutcome.PENDING, decided_on=None, actor=actor)
     session.add(challenge)
     await session.flush()
+    # on the case's own timeline too: the file stays whole, and the surcharge pauses (APL Art. 73)
+    await append_event(session, case.id, "challenge_filed", actor, {
+        "on": new.filed_on.isoformat(), "challenge": str(challenge.id), "kind": new.kind.value, "body": challenge.body})
     await record(session, actor=actor, action="challenge.filed", object_type="LegalChallenge", object_id=challenge.id,
                  after={"case": str(case.id), "kind": new.kind.value, "body": challenge.body, "filed_on": new.filed_on.isoformat()})
     return challenge
@@ -95,6 +99,8 @@ async def record_outcome(session: AsyncSession, actor: str, challenge_id: uuid.U
     if done.rowcount != 1:  # another writer recorded it in between
         raise UserError("OUTCOME_ALREADY_RECORDED", "该复议或诉讼已有结果，不能再次登记", "challengeId")
     await session.refresh(challenge)
+    await append_event(session, challenge.case_id, "challenge_decided", actor, {
+        "on": decided_on.isoformat(), "challenge": str(challenge.id), "kind": challenge.kind.value, "outcome": outcome.value})
     await record(session, actor=actor, action="challenge.decided", object_type="LegalChallenge", object_id=challenge.id,
                  before={"outcome": ChallengeOutcome.PENDING.value},
                  after={"outcome": outcome.value, "decided_on": decided_on.isoformat()})
