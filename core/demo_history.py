@@ -52,7 +52,6 @@ TRIMMED = (CaseEvent, CaseDeadline, CaseOfficer, AuditRecord, Publication, Credi
 AFTER_PROPOSAL = {S.PROPOSED, S.NOTIFIED, S.HEARING, S.LEGAL_REVIEW, S.COLLECTIVE_DISCUSSION, S.DECIDED, S.SERVED, S.EXECUTING, S.CLOSED}
 # … and of those, the ones on the prior-notice path (a no-penalty decision skips it).
 NOTICE_PATH = {S.NOTIFIED, S.HEARING, S.LEGAL_REVIEW, S.COLLECTIVE_DISCUSSION}
-DECIDED_OR_LATER = {S.DECIDED, S.SERVED, S.EXECUTING, S.CLOSED}
 
 DECLINE_REASONS = [
     "经核查，违法事实不能成立",

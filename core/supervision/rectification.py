@@ -34,7 +34,6 @@ import sqlalchemy as sa
 from core.errors import UserError
 from core.supervision.models import CampaignStage, LetterStatus as L, ProblemStatus as P, SupervisionLetter
 
-SOURCE_001 = "《鞍山市集中整治行政执法突出问题的行动方案》（2022）"
 LETTER_DOC_TYPE = "监函"  # 定司监函〔2026〕1号
 # The problems the campaign targets (source 001 二、集中整治的重点); alert codes are accepted too.
 CATEGORIES = ("不作为", "乱作为", "不规范", "不公开")
