@@ -85,7 +85,7 @@ class Case(Node):
     closed_on: dt.date | None = None
     allowed_actions: list[str] = strawberry.field(default_factory=list, description="当前状态下可办理的步骤")
 
-    @strawberry.field(description="证据（按上传顺序，含保管链）。每个案件两条查询：宜在单个案件上选取，不宜用于长列表")
+    @strawberry.field(description="证据（按上传顺序，含保管链）。一页案件的证据合并为一次加载（两条查询）")
     async def evidence(self, info: strawberry.Info) -> list[Evidence]:
         return await resolve_case_evidence(info, self.id)
 

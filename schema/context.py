@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +20,7 @@ class Context:
     settings: Settings
     access: Access
     calendar: WorkingCalendar
+    loaders: dict[str, Any] = field(default_factory=dict)  # per-request batch loaders, by name
 
     @property
     def actor(self) -> str:

@@ -35,6 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from core.access.viewer import STAFF, Role, Viewer
@@ -172,10 +173,22 @@ async def load_evidence(session: AsyncSession, access: Access, where: Iterable[s
 
 
 async def resolve_case_evidence(info: strawberry.Info, case_id: strawberry.ID | uuid.UUID) -> list[Evidence]:
-    """A case's evidence in upload order; empty when the case is not the viewer's to see."""
+    """A case's evidence in upload order; empty when the case is not the viewer's to see. Every
+    case a request asks about is loaded in one batch (two statements, whatever the page size)."""
     key = case_id if isinstance(case_id, uuid.UUID) else decode_id(case_id, "Case", "caseId")
-    async with planner(info) as plan:
-        return await load_evidence(plan.session, plan.access, [evidence_table.c.case_id == key])
+    loaders = info.context.loaders
+    if "evidence" not in loaders:
+
+        async def batch(keys: list[uuid.UUID]) -> list[list[Evidence]]:
+            async with planner(info) as plan:
+                found = await load_evidence(plan.session, plan.access, [evidence_table.c.case_id.in_(keys)])
+            by_case: dict[uuid.UUID, list[Evidence]] = defaultdict(list)
+            for item in found:
+                by_case[parse_global_id(item.case_id)[1]].append(item)
+            return [by_case[k] for k in keys]
+
+        loaders["evidence"] = DataLoader(batch)
+    return await loaders["evidence"].load(key)
 
 
 @strawberry.input(description="登记证据保管操作：移交、封存、启封、退还（上传、查阅和校验由系统自动记录）")

@@ -3,6 +3,7 @@ ZHIFA_TEST_DATABASE_URL names one), emptied before each test that uses it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -26,6 +27,7 @@ from core.entities.crypto import DataKey
 from core.models import Base
 from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from core.people.models import Agency, AgencyKind, Officer, OfficerRole
+from schema import guards
 from schema.app import create_app
 from schema.auth import issue_token
 
@@ -448,8 +450,17 @@ async def demo_tokens(demo) -> dict[str, str]:
 
 
 @pytest.fixture
-def statements(app):
-    """Counts the SQL statements the app's engine runs."""
+def frozen_minute(monkeypatch):
+    """The rate limiter counts fixed minutes; pin the clock so a test never straddles two."""
+    now = {"t": dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC)}
+    monkeypatch.setattr(guards, "utcnow", lambda: now["t"])
+    return now
+
+
+@pytest.fixture
+def statements(app, frozen_minute):
+    """Counts the SQL statements the app's engine runs (in one rate-limit minute: the first request
+    of a minute also clears the token's old windows, one statement more)."""
     engine = app.state.sessions.kw["bind"].sync_engine
     counter = {"n": 0}
 

@@ -32,7 +32,7 @@ from core.catalog.models import CatalogItemVersion
 from core.entities.models import Entity
 from core.ids import new_id
 from core.people.models import Agency, Officer, Region
-from schema import catalog, guards
+from schema import catalog
 from schema.app import create_app
 from schema.build import build_schema
 from schema.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
@@ -311,14 +311,6 @@ async def test_an_amount_too_large_for_decimal_is_a_coded_refusal(api, query):
 
 
 # --- Rate limiting -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def frozen_minute(monkeypatch):
-    """The rate limiter counts fixed minutes; pin the clock so a test never straddles two."""
-    now = {"t": dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC)}
-    monkeypatch.setattr(guards, "utcnow", lambda: now["t"])
-    return now
 
 
 async def test_fourth_request_in_a_minute_is_429_with_retry_after(db, database_url, plugins, demo_tokens, frozen_minute):
