@@ -88,7 +88,7 @@ class Access:
         if kind in inspection_rules.KINDS:
             return inspection_rules.where(kind, table, agencies)
         if kind in rectification_rules.KINDS:
-            return rectification_rules.where(kind, table, agencies)
+            return rectification_rules.where(kind, table, agencies, self.reach.overseers)
         if kind in review_rules.KINDS:
             return review_rules.where(kind, table, agencies, self.viewer.officer_id)
         if kind in visit_rules.KINDS:

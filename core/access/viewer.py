@@ -98,10 +98,13 @@ def descendants(root_ids: Iterable[uuid.UUID], parent_of: dict[uuid.UUID, uuid.U
 
 @dataclass(frozen=True)
 class Jurisdiction:
-    """What a viewer reaches: agency ids and region ids (None = everything, empty = nothing)."""
+    """What a viewer reaches: agency ids and region ids (None = everything, empty = nothing), and
+    the agencies seated at or above the viewer's region, whose work plans (a supervision campaign)
+    concern it."""
 
     agencies: frozenset[uuid.UUID] | None
     regions: frozenset[uuid.UUID] | None
+    overseers: frozenset[uuid.UUID] = frozenset()
 
 
 def jurisdiction(viewer: Viewer, agencies: list[AgencyNode], regions: list[RegionNode]) -> Jurisdiction:
@@ -109,16 +112,27 @@ def jurisdiction(viewer: Viewer, agencies: list[AgencyNode], regions: list[Regio
     agency_by_id = {a.id: a for a in agencies}
     if viewer.has(Role.PROVINCIAL):
         roots = [r.id for r in regions if r.code in viewer.region_codes]
-        return _by_regions(descendants(roots, region_parent), agencies)
+        return _by_regions(descendants(roots, region_parent), agencies, _overseers(roots, region_parent, agencies))
     own = agency_by_id.get(viewer.agency_id) if viewer.agency_id else None
     if own is None:
         return Jurisdiction(frozenset(), frozenset())
+    overseers = _overseers([own.region_id], region_parent, agencies)
     if viewer.has(Role.SUPERVISOR):
-        return _by_regions(descendants([own.region_id], region_parent), agencies)
+        return _by_regions(descendants([own.region_id], region_parent), agencies, overseers)
     reach = descendants([own.id], {a.id: a.parent_id for a in agencies})
     reach_regions = descendants({agency_by_id[a].region_id for a in reach}, region_parent)
-    return Jurisdiction(frozenset(reach), frozenset(reach_regions))
+    return Jurisdiction(frozenset(reach), frozenset(reach_regions), overseers)
 
 
-def _by_regions(region_ids: set[uuid.UUID], agencies: list[AgencyNode]) -> Jurisdiction:
-    return Jurisdiction(frozenset(a.id for a in agencies if a.region_id in region_ids), frozenset(region_ids))
+def _by_regions(region_ids: set[uuid.UUID], agencies: list[AgencyNode], overseers: frozenset[uuid.UUID]) -> Jurisdiction:
+    return Jurisdiction(frozenset(a.id for a in agencies if a.region_id in region_ids), frozenset(region_ids), overseers)
+
+
+def _overseers(region_ids: Iterable[uuid.UUID], region_parent: dict[uuid.UUID, uuid.UUID | None], agencies: list[AgencyNode]) -> frozenset[uuid.UUID]:
+    """The agencies seated in these regions or any region above them."""
+    above: set[uuid.UUID] = set()
+    for region in region_ids:
+        while region is not None and region not in above:
+            above.add(region)
+            region = region_parent.get(region)
+    return frozenset(a.id for a in agencies if a.region_id in above)

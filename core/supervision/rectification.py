@@ -16,8 +16,9 @@ Source 001: 鞍山市全面推进依法行政工作领导小组《鞍山市集�
   the issuing supervisor accepts, or returned (整改不到位) and answered again. Nothing else.
 
 Who may read: a letter belongs to the agency it is addressed to and to the issuing agency; a
-problem line to its agency; a campaign is a circulated work plan (印发各执法部门), readable by every
-signed-in official. Each as SQL predicates over the viewer's reach (`where`).
+problem line to its agency; a campaign is a work plan circulated in the organiser's area (印发各执法
+部门): readable by the officials of that area and by those above it, never by another county's.
+Each as SQL predicates over the viewer's reach (`where`).
 """
 
 from __future__ import annotations
@@ -250,8 +251,10 @@ def letter_visible(table: sa.Table, agencies: frozenset[uuid.UUID]) -> sa.Column
     return sa.or_(table.c.agency_id.in_(agencies), table.c.issuing_agency_id.in_(agencies))
 
 
-def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID]) -> list[sa.ColumnElement[bool]]:
-    """Predicates keeping a statement over `table` within reach of `agencies` (for signed-in viewers)."""
+def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID], overseers: Iterable[uuid.UUID] = ()) -> list[sa.ColumnElement[bool]]:
+    """Predicates keeping a statement over `table` within reach of `agencies` (for signed-in viewers);
+    a campaign is also seen in the area of the agency that organised it (`overseers`: the agencies
+    seated at or above the viewer's region)."""
     agencies = frozenset(agencies)
     if kind == LETTER:
         return [letter_visible(table, agencies)]
@@ -261,5 +264,5 @@ def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID]) -> list[sa.
     if kind == PROBLEM:
         return [table.c.agency_id.in_(agencies)]
     if kind == CAMPAIGN:
-        return []
+        return [table.c.organiser_agency_id.in_(agencies | frozenset(overseers))]
     return [sa.false()]
