@@ -31,7 +31,7 @@ from core.catalog.models import CatalogItemVersion, Delegation, ItemKind
 from core.catalog.registry import Catalog
 from core.catalog.spec import normalise_facts
 from core.clock import LEGAL_ZONE, legal_today
-from core.demo_history import AFTER_PROPOSAL, Draft, Planner, RememberingCalendar, Runner, fits, outlook
+from core.demo_history import AFTER_PROPOSAL, Draft, Planner, Runner, fits, outlook
 from core.entities.crypto import DataKey
 from core.db import make_engine, session_factory, transaction
 from core.ids import new_id
@@ -133,7 +133,7 @@ async def load_demo(
 class DemoBuilder:
     def __init__(self, session, catalog: Catalog, key: DataKey, rng: random.Random, console: Console, calendar: WorkingCalendar | None = None):
         self.session, self.catalog, self.key, self.rng, self.console = session, catalog, key, rng, console
-        self.calendar = RememberingCalendar(calendar or DEFAULT_CALENDAR)
+        self.calendar = calendar or DEFAULT_CALENDAR
         self.today = legal_today()
         self.refused: list[tuple[str, str, str]] = []  # steps the law refused (none expected)
         self.short: list[str] = []  # cases that did not reach their planned status (none expected)

@@ -36,10 +36,8 @@ from core.cases.execution import surcharge
 from core.audit.models import AuditRecord
 from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
 from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.catalog.discretion import NATURAL_PERSON_KINDS, check_proposal, recommend
-from core.catalog.loader import parse_table_dict
+from core.catalog.discretion import NATURAL_PERSON_KINDS
 from core.catalog.models import CatalogItemVersion
-from core.catalog.spec import normalise_facts, typed_facts
 from core.clock import LEGAL_ZONE
 from core.errors import UserError, UserErrors
 from core.people.models import Agency, Officer
@@ -94,24 +92,20 @@ def outlook(item: CatalogItemVersion, facts: dict[str, Any], party_kind: str, rn
     """The discretion benchmark's recommendation for these facts; None when it cannot propose."""
     if item.discretion is None:
         return None
-    spec = item.spec()
     try:
-        stored = normalise_facts(item.code, spec.facts, facts)
-        rec = recommend(spec, parse_table_dict(item.discretion), typed_facts(spec.facts, stored), party_kind=party_kind)
-        proposed = rec.recommended_range.min_fen if rec.recommended_range else None
+        settled = workflow.settle_proposal(item, facts, party_kind, None, None)
+        bottom = settled.recommendation.recommended_range
         data: dict[str, Any] = {}
-        if depart and proposed and proposed >= 500_000 and rng.random() < 0.1:
-            proposed = proposed * 6 // 10 // 100 * 100
-            data = {"fine_fen": proposed, "reasons": rng.choice(DEPARTURE_REASONS)}
-        proposal = check_proposal(rec, proposed, data.get("reasons"))
+        if depart and bottom and bottom.min_fen >= 500_000 and rng.random() < 0.1:
+            data = {"fine_fen": bottom.min_fen * 6 // 10 // 100 * 100, "reasons": rng.choice(DEPARTURE_REASONS)}
+            settled = workflow.settle_proposal(item, facts, party_kind, data["fine_fen"], data["reasons"])
     except (UserError, UserErrors):
         return None
-    kinds = tuple(sorted({*rec.other_penalties, *(["fine"] if proposal.fine_fen else [])}))
-    no_penalty = rec.tier.outcome == "no_penalty" and not kinds
+    kinds = tuple(settled.kinds)
+    no_penalty = settled.recommendation.tier.outcome == "no_penalty" and not kinds
     if not no_penalty and not kinds:
         return None
-    major = rec.legal_review_required or proposal.legal_review_required
-    return Outlook(proposal.fine_fen or 0, kinds, major, proposal.hearing_right, no_penalty, data)
+    return Outlook(settled.check.fine_fen or 0, kinds, settled.major, settled.check.hearing_right, no_penalty, data)
 
 
 def fits(target: CaseStatus, seen: Outlook | None) -> bool:
@@ -129,25 +123,6 @@ def fits(target: CaseStatus, seen: Outlook | None) -> bool:
     if target is S.EXECUTING:
         return not seen.no_penalty and bool(set(seen.kinds) - {"warning"})
     return True
-
-
-class RememberingCalendar(WorkingCalendar):
-    """The same calendar, remembering each day's answer (thousands of steps ask about the same
-    few hundred days; the holiday package's lookup is the slow part)."""
-
-    __slots__ = ("_known",)
-
-    def __init__(self, base: WorkingCalendar):
-        super().__init__(base.overrides, base.complete_years)
-        self._known: dict[dt.date, bool] = {}
-
-    def is_working_day(self, day: dt.date | dt.datetime) -> bool:
-        if type(day) is dt.date:
-            found = self._known.get(day)
-            if found is None:
-                found = self._known[day] = super().is_working_day(day)
-            return found
-        return super().is_working_day(day)
 
 
 # --- the plan of one case ---------------------------------------------------------------------
@@ -202,16 +177,15 @@ class Planner:
         covered = today.year
         while calendar.covers(covered + 1):
             covered += 1
-        # The decision guard counts the 90 days on the holiday calendar: a case is decided only when
-        # its limit falls in a year whose holiday notice is recorded (otherwise the law's guard
-        # would refuse, as it refuses any step it cannot judge).
+        # A case is decided only when its 90-day limit falls in a year whose holiday notice is
+        # recorded, so that the demo's deadlines are exact rather than provisional.
         self.last_known_day = dt.date(covered, 12, 31) if calendar.covers(covered) else today
         # While a plan is still being moved into the past its first drafts may reach the coming
         # years: those count weekends only (as the workflow's provisional deadlines do).
         for year in range(today.year - 2, today.year + 4):
             if not calendar.covers(year):
                 calendar = WorkingCalendar.with_year(year, (), (), base=calendar)
-        self.calendar = RememberingCalendar(calendar)
+        self.calendar = calendar
 
     def wd(self, day: dt.date, n: int) -> dt.date:
         """`n` working days after `day`; 0: `day` itself, or the next working day."""
@@ -595,5 +569,4 @@ class Runner:
         has run out is met, not overdue)."""
         self.moment = None
         for d in drafts:
-            loaded = await workflow._load(self.session, d.case.id)
-            await workflow._store_deadlines(self.session, loaded, loaded.events, DEFAULT_POLICY, self.calendar, self.today)
+            await workflow.refresh_deadlines(self.session, d.case.id, DEFAULT_POLICY, self.calendar, self.today)

@@ -21,7 +21,7 @@ from core.cases.procedure import Action, next_status
 from core.cases.workflow import RECORDS
 from core.clock import legal_date, legal_today
 from core.demo import load_demo
-from core.demo_history import Draft, Planner, RememberingCalendar
+from core.demo_history import Draft, Planner
 from core.people.models import Officer
 from core.publication.models import Publication
 
@@ -128,7 +128,7 @@ async def test_another_seed_plans_nothing_the_law_refuses(db, database_url, plug
 
 def test_a_case_plan_depends_only_on_its_seed():
     """Each case has its own generator: the same seed plans the same days and steps."""
-    planner = Planner(legal_today(), RememberingCalendar(DEFAULT_CALENDAR))
+    planner = Planner(legal_today(), DEFAULT_CALENDAR)
 
     class Kind:
         value = "legal_person"

@@ -68,7 +68,7 @@ class WorkingCalendar:
     as the package treats the days its notices do not mention.
     """
 
-    __slots__ = ("_overrides", "_complete_years", "_package_years")
+    __slots__ = ("_overrides", "_complete_years", "_package_years", "_known")
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None, complete_years: Iterable[int] = ()):
         table = dict(overrides or {})
@@ -78,6 +78,9 @@ class WorkingCalendar:
         self._overrides = MappingProxyType(table)
         self._complete_years = frozenset(complete_years)
         self._package_years = package_years()
+        # Each day's answer, remembered: deadlines ask about the same days again and again, and the
+        # package's lookup is the slow part. Safe because a calendar never changes once built.
+        self._known: dict[dt.date, bool] = {}
 
     @classmethod
     def with_year(
@@ -109,6 +112,12 @@ class WorkingCalendar:
 
     def is_working_day(self, day: dt.date | dt.datetime) -> bool:
         day = _as_date(day)
+        found = self._known.get(day)
+        if found is None:
+            found = self._known[day] = self._look_up(day)
+        return found
+
+    def _look_up(self, day: dt.date) -> bool:
         if day in self._overrides:
             return self._overrides[day]
         if day.year in self._complete_years:

@@ -23,7 +23,7 @@ from core.cases.numbering import allocate
 from core.cases.policy import DEFAULT_POLICY, CasePolicy
 from core.cases.procedure import Action, next_status
 from core.catalog.delegation import active_codes
-from core.catalog.discretion import check_proposal, recommend
+from core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, recommend
 from core.catalog.loader import parse_table_dict
 from core.catalog.models import CatalogItemVersion
 from core.catalog.spec import normalise_facts, typed_facts
@@ -107,6 +107,15 @@ async def perform(
     await _apply(session, actor, loaded, step, status, event, data)
     await _store_deadlines(session, loaded, [*loaded.events, event], policy, calendar, today)
     return case
+
+
+async def refresh_deadlines(
+    session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    today: dt.date | None = None,
+) -> None:
+    """Recompute a case's deadlines from its events as of `today`, as its next step would."""
+    loaded = await _load(session, case_id)
+    await _store_deadlines(session, loaded, loaded.events, policy, calendar, today or legal_today())
 
 
 async def _load(session: AsyncSession, case_id: uuid.UUID) -> Loaded:
@@ -273,21 +282,39 @@ def _required_text(step: Step, key: str, label: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A handling proposal as the discretion rules settle it (pure; what `propose` records)."""
+
+    facts: dict[str, Any]  # normalised
+    recommendation: Recommendation
+    check: ProposalCheck
+    kinds: list[str]
+    major: bool  # APL Art. 58: needs legal review
+
+
+def settle_proposal(item: CatalogItemVersion, facts: dict[str, Any], party_kind: str, fine_fen: int | None, reasons: str | None) -> Proposal:
+    """The benchmark's recommendation for the facts and the proposed fine (default: the bottom of the
+    recommended range) checked against it. The item must have a discretion table."""
+    spec = item.spec()
+    facts = normalise_facts(item.code, spec.facts, facts)
+    rec = recommend(spec, parse_table_dict(item.discretion), typed_facts(spec.facts, facts), party_kind=party_kind)
+    if fine_fen is None and rec.recommended_range is not None:
+        fine_fen = rec.recommended_range.min_fen
+    check = check_proposal(rec, fine_fen, reasons)
+    kinds = sorted({*rec.other_penalties, *(["fine"] if check.fine_fen else [])})
+    return Proposal(facts, rec, check, kinds, rec.legal_review_required or check.legal_review_required)
+
+
 async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     """处理意见: the discretion benchmark's recommendation for the facts, and the proposed penalty."""
     item, case = loaded.item, loaded.case
     if item.discretion is None:
         raise UserError("DISCRETION_TABLE_MISSING", f"事项 {item.code} 没有裁量基准，不能提出处罚意见", "caseId")
-    spec = item.spec()
-    facts = normalise_facts(item.code, spec.facts, {**case.facts, **(step.data.get("facts") or {})})
-    rec = recommend(spec, parse_table_dict(item.discretion), typed_facts(spec.facts, facts), party_kind=loaded.party_kind)
-    proposed = step.data.get("fine_fen")
-    if proposed is None and rec.recommended_range is not None:
-        proposed = rec.recommended_range.min_fen
-    proposal = check_proposal(rec, proposed, step.data.get("reasons"))
-    kinds = sorted({*rec.other_penalties, *(["fine"] if proposal.fine_fen else [])})
-    major = rec.legal_review_required or proposal.legal_review_required
-    case.facts = facts
+    settled = settle_proposal(item, {**case.facts, **(step.data.get("facts") or {})}, loaded.party_kind,
+                              step.data.get("fine_fen"), step.data.get("reasons"))
+    rec, proposal, kinds, major = settled.recommendation, settled.check, settled.kinds, settled.major
+    case.facts = settled.facts
     return {
         "fine_fen": proposal.fine_fen or 0,
         "penalty_kinds": kinds,
