@@ -31,7 +31,7 @@ from schema.context import Context
 from schema.documents import make_document_endpoint
 from schema.supervision.ledger import make_ledger_endpoint
 from schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
-from schema.guards import authenticate, csrf_problem, rate_limited, refuse
+from schema.guards import admit, csrf_problem, refuse
 from schema.limits import NUL, NUL_MESSAGE
 
 log = logging.getLogger("zhifa")
@@ -123,10 +123,8 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     async def graphql(request: Request):
         if problem := csrf_problem(request):
             return problem
-        viewer, problem = await authenticate(request, verifier)
+        viewer, problem = await admit(request, verifier, sessions, settings.rate_limit_per_minute)
         if problem:
-            return problem
-        if problem := await rate_limited(request, viewer.subject, sessions, settings.rate_limit_per_minute):
             return problem
         request.state.viewer = viewer
         return _Delegate(graphql_app)

@@ -11,7 +11,7 @@ from core.documents import DocumentType
 from core.errors import UserError
 from schema.access import Access
 from schema.cases import CASE
-from schema.guards import authenticate, rate_limited, refuse
+from schema.guards import admit, refuse
 from schema.planner import Planner
 from schema.relay import parse_global_id
 
@@ -22,10 +22,8 @@ def make_document_endpoint(sessions, verifier, key, rate_limit_per_minute: int =
     from core.cases.paperwork import case_document
 
     async def document(request: Request) -> Response:
-        viewer, problem = await authenticate(request, verifier)
+        viewer, problem = await admit(request, verifier, sessions, rate_limit_per_minute)
         if problem:
-            return problem
-        if problem := await rate_limited(request, viewer.subject, sessions, rate_limit_per_minute):
             return problem
         parsed = parse_global_id(request.path_params["case_id"])
         try:

@@ -78,6 +78,15 @@ async def authenticate(request: Request, verifier: TokenVerifier):
         return None, refuse(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="zhifa"'})
 
 
+async def admit(request: Request, verifier, sessions, per_minute: int):
+    """The viewer a request's bearer token names, or the refusal: 401 for a bad token, 429 past the
+    rate limit. Every endpoint starts here."""
+    viewer, problem = await authenticate(request, verifier)
+    if problem is None:
+        problem = await rate_limited(request, viewer.subject, sessions, per_minute)
+    return viewer, problem
+
+
 async def rate_limited(request: Request, subject: str, sessions, per_minute: int) -> JSONResponse | None:
     """Counted in the database so the limit holds across every worker process and host."""
     if per_minute <= 0:

@@ -35,7 +35,7 @@ from schema.access import Access, forbidden
 from schema.cases import CASE, Case
 from schema.enums import from_core, graphql_enum, to_core
 from schema.errors import UserError, run_mutation
-from schema.guards import authenticate, rate_limited, refuse
+from schema.guards import admit, refuse
 from schema.pages import decode_id, one, planner
 from schema.planner import Planner
 from schema.relay import global_id
@@ -173,10 +173,8 @@ def make_ledger_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0
     token and jurisdiction as `responsibilityLedger`."""
 
     async def endpoint(request: Request) -> Response:
-        viewer, problem = await authenticate(request, verifier)
+        viewer, problem = await admit(request, verifier, sessions, rate_limit_per_minute)
         if problem:
-            return problem
-        if problem := await rate_limited(request, viewer.subject, sessions, rate_limit_per_minute):
             return problem
         params = request.query_params
         try:
