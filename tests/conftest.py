@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -470,3 +472,21 @@ def statements(app, frozen_minute):
     sa.event.listen(engine, "before_cursor_execute", count)
     yield counter
     sa.event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def pip_installed(target: Path, projects: list[Path], packages: tuple[str, ...]) -> Iterator[Path]:
+    """The projects pip-installed into `target` as real distributions (their entry points found
+    like any department's package), importable until the block ends."""
+    for project in projects:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(project)],
+            check=True,
+        )
+    sys.path.insert(0, str(target))
+    try:
+        yield target
+    finally:
+        sys.path.remove(str(target))
+        for name in [m for m in sys.modules if m.startswith(packages)]:
+            del sys.modules[name]

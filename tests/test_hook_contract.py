@@ -5,15 +5,13 @@ a real distribution), and each hook the core calls is seen doing its job here.""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
-from conftest import Api, settings_for
+from conftest import Api, pip_installed, settings_for
 from core.db import make_engine
 from core.hooks import Specs
 from core.migrate import upgrade_async
@@ -28,19 +26,10 @@ HOOKS = {name for name in vars(Specs) if name.startswith("zhifa_")}
 @pytest.fixture(scope="module")
 def contract(tmp_path_factory):
     """The contract plug-in, installed as a distribution whose entry point the core finds."""
-    target = tmp_path_factory.mktemp("contract-site")
-    project = ROOT / "tests" / "data" / "zhifa-contract"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(project)],
-        check=True,
-    )
-    sys.path.insert(0, str(target))
-    import zhifa_contract
+    with pip_installed(tmp_path_factory.mktemp("contract-site"), [ROOT / "tests" / "data" / "zhifa-contract"], ("zhifa_contract",)):
+        import zhifa_contract
 
-    yield zhifa_contract
-    sys.path.remove(str(target))
-    for name in [m for m in sys.modules if m.startswith("zhifa_contract")]:
-        del sys.modules[name]
+        yield zhifa_contract
 
 
 def manager(**settings) -> PluginManager:

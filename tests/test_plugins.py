@@ -3,13 +3,12 @@ broken plug-in stops start-up with one message naming it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from conftest import pip_installed
 from core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
 from schema.build import build_schema
 
@@ -113,18 +112,10 @@ def _write_broken_project(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """Install the example and the broken plug-ins with pip, as real distributions."""
-    target = tmp_path_factory.mktemp("site")
     broken = _write_broken_project(tmp_path_factory.mktemp("broken"))
-    for project in (ROOT / "examples" / "zhifa-forestry", broken):
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(project)],
-            check=True,
-        )
-    sys.path.insert(0, str(target))
-    yield target
-    sys.path.remove(str(target))
-    for name in [m for m in sys.modules if m.startswith(("zhifa_broken", "zhifa_forestry"))]:
-        del sys.modules[name]
+    projects = [ROOT / "examples" / "zhifa-forestry", broken]
+    with pip_installed(tmp_path_factory.mktemp("site"), projects, ("zhifa_broken", "zhifa_forestry")) as target:
+        yield target
 
 
 def test_third_party_plugin_is_found_through_its_entry_point(installed):
