@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from schema.supervision import alerts, ledger, letters, reviews, visits
+from schema.supervision import letters, reviews, visits
 from schema.supervision.alerts import AlertQueries, AlertMutations
 from schema.supervision.ledger import LedgerQueries, LedgerMutations
 from schema.supervision.letters import LetterQueries, LetterMutations
 from schema.supervision.reviews import ReviewQueries, ReviewMutations
 from schema.supervision.visits import VisitQueries, VisitMutations
 
-NODE_KINDS = (*reviews.KINDS, *alerts.KINDS, *letters.KINDS, *visits.KINDS, *ledger.KINDS)
+NODE_KINDS = (*reviews.KINDS, *letters.KINDS, *visits.KINDS)  # alerts and the ledger are computed, not nodes
 
 
 class SupervisionQueries(ReviewQueries, AlertQueries, LetterQueries, VisitQueries, LedgerQueries):

@@ -32,7 +32,6 @@ from schema.errors import UserError, run_mutation
 from schema.pages import decode_id, planner
 from schema.relay import global_id
 
-KINDS: tuple = ()  # the planner kinds this module adds to `node`
 
 AlertCode = strawberry.enum(
     enum.Enum("AlertCode", {code: strawberry.enum_value(code, description=rule.title) for code, rule in rules.RULES.items()}),

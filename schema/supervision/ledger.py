@@ -40,7 +40,6 @@ from schema.pages import decode_id, one, planner
 from schema.planner import Planner
 from schema.relay import global_id
 
-KINDS: tuple = ()  # the planner kinds this module adds to `node`
 
 LegalChallengeKind = graphql_enum(m.ChallengeKind, "LegalChallengeKind", "行政复议或行政诉讼")
 LegalChallengeOutcome = graphql_enum(m.ChallengeOutcome, "LegalChallengeOutcome", "复议或诉讼的结果")

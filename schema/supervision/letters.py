@@ -196,7 +196,7 @@ PROBLEM = Kind(
         "letter": Relation("one", LETTER, "letter_id"),
     },
 )
-KINDS: tuple = (LETTER, CAMPAIGN, PROBLEM)  # the planner kinds this module adds to `node`
+KINDS = (LETTER, CAMPAIGN, PROBLEM)  # the planner kinds this module adds to `node`
 
 
 # --- reading ----------------------------------------------------------------------------------

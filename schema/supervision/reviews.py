@@ -203,7 +203,7 @@ SAMPLE = Kind(
         ),
     },
 )
-KINDS: tuple = (SAMPLE, REVIEW)  # the planner kinds this module adds to `node`
+KINDS = (SAMPLE, REVIEW)  # the planner kinds this module adds to `node`
 
 
 # --- reading ------------------------------------------------------------------------------------

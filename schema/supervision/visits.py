@@ -155,7 +155,7 @@ OUTSIDE_SUPERVISOR = Kind("OutsideSupervisor", OUTSIDE, _outside, {
 # Complaint.outsideSupervisor (declared lazily in schema.complaints, which cannot import this module).
 COMPLAINT.relations["outsideSupervisor"] = Relation("one", OUTSIDE_SUPERVISOR, "outside_supervisor_id")
 
-KINDS: tuple = (SAMPLE, VISIT, OUTSIDE_SUPERVISOR)  # the planner kinds this module adds to `node`
+KINDS = (SAMPLE, VISIT, OUTSIDE_SUPERVISOR)  # the planner kinds this module adds to `node`
 
 
 # --- reading ----------------------------------------------------------------------------------
