@@ -24,16 +24,16 @@ import httpx
 import sqlalchemy as sa
 from rich.console import Console
 
-from core.catalog.sync import sync_catalog
-from core.db import make_engine, session_factory, transaction
-from core.config import Settings
-from core.demo import load_demo
-from core.entities.crypto import DataKey
-from core.migrate import upgrade_async
-from core.models import Case, Officer
-from core.people.models import OfficerRole
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from schema.auth import issue_token
+from zhifa.core.catalog.sync import sync_catalog
+from zhifa.core.db import make_engine, session_factory, transaction
+from zhifa.core.config import Settings
+from zhifa.core.demo import load_demo
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.migrate import upgrade_async
+from zhifa.core.models import Case, Officer
+from zhifa.core.people.models import OfficerRole
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.schema.auth import issue_token
 
 SECRET = "benchmark-secret-" + "0" * 16
 
@@ -114,7 +114,7 @@ async def main(args) -> None:
     agency, token = await team_officer(url)
     # the rate limit would throttle the benchmark's one token: off, as for a trusted load test
     env = {**os.environ, "ZHIFA_DATABASE_URL": url, "ZHIFA_JWT_SECRET": SECRET, "ZHIFA_RATE_LIMIT_PER_MINUTE": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "schema.app:create_app", "--factory", "--port", str(args.port), "--log-level", "warning"], env=env)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "zhifa.schema.app:create_app", "--factory", "--port", str(args.port), "--log-level", "warning"], env=env)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.port}", timeout=30) as http:
             for _ in range(100):

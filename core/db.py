@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from core.ids import new_id
+from zhifa.core.ids import new_id
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -22,22 +22,22 @@ from rich.console import Console
 from rich.progress import Progress
 from stdnum.cn import ric, uscc
 
-from core.audit.service import record
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
-from core.cases.numbering import format_number
-from core.cases.service import CASE_DOC_TYPE
-from core.catalog.models import CatalogItemVersion, Delegation, ItemKind
-from core.catalog.registry import Catalog
-from core.catalog.spec import normalise_facts
-from core.clock import LEGAL_ZONE, legal_today
-from core.demo_history import AFTER_PROPOSAL, Draft, Planner, Runner, fits, outlook
-from core.entities.crypto import DataKey
-from core.db import make_engine, session_factory, transaction
-from core.ids import new_id
-from core.entities.models import Entity, EntityKind
-from core.publication.models import Publication
-from core.people.models import (
+from zhifa.core.audit.service import record
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
+from zhifa.core.cases.numbering import format_number
+from zhifa.core.cases.service import CASE_DOC_TYPE
+from zhifa.core.catalog.models import CatalogItemVersion, Delegation, ItemKind
+from zhifa.core.catalog.registry import Catalog
+from zhifa.core.catalog.spec import normalise_facts
+from zhifa.core.clock import LEGAL_ZONE, legal_today
+from zhifa.core.demo_history import AFTER_PROPOSAL, Draft, Planner, Runner, fits, outlook
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.db import make_engine, session_factory, transaction
+from zhifa.core.ids import new_id
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.publication.models import Publication
+from zhifa.core.people.models import (
     Agency,
     AgencyDomain,
     AgencyKind,

@@ -29,20 +29,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.cases import workflow
-from core.cases.calendar import WorkingCalendar
-from core.cases.deadlines import compute, notice_response_rule, rule
-from core.cases.execution import surcharge
-from core.audit.models import AuditRecord
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
-from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.catalog.discretion import NATURAL_PERSON_KINDS
-from core.catalog.models import CatalogItemVersion
-from core.clock import LEGAL_ZONE
-from core.errors import UserError, UserErrors
-from core.people.models import Agency, Officer
-from core.publication.models import CreditRecord, Publication
-from core.publication.service import publish
+from zhifa.core.cases import workflow
+from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.cases.deadlines import compute, notice_response_rule, rule
+from zhifa.core.cases.execution import surcharge
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.catalog.discretion import NATURAL_PERSON_KINDS
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.clock import LEGAL_ZONE
+from zhifa.core.errors import UserError, UserErrors
+from zhifa.core.people.models import Agency, Officer
+from zhifa.core.publication.models import CreditRecord, Publication
+from zhifa.core.publication.service import publish
 
 S = CaseStatus
 TRIMMED = (CaseEvent, CaseDeadline, CaseOfficer, AuditRecord, Publication, CreditRecord, NumberSequence)

@@ -14,10 +14,10 @@ from typing import Any
 
 import pluggy
 
-from core.catalog.loader import DataFileError, Problems, parse_checklists, parse_items, parse_tables, read_toml
-from core.catalog.spec import ChecklistSpec, ItemSpec, TableSpec
-from core.errors import UserError
-from core.inspections.scenarios import ScenarioSpec, parse_scenarios
+from zhifa.core.catalog.loader import DataFileError, Problems, parse_checklists, parse_items, parse_tables, read_toml
+from zhifa.core.catalog.spec import ChecklistSpec, ItemSpec, TableSpec
+from zhifa.core.errors import UserError
+from zhifa.core.inspections.scenarios import ScenarioSpec, parse_scenarios
 
 PROJECT = "zhifa"
 hookspec = pluggy.HookspecMarker(PROJECT)

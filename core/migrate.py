@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-import migrations
+from zhifa import migrations
 
 CORE_VERSIONS = Path(migrations.__file__).parent / "versions"
 

@@ -1,15 +1,15 @@
 """Every core table, imported in one place so migrations and tests see the whole schema."""
 
-from core.audit.models import AuditHead, AuditRecord
-from core.audit.reads import PersonalDataRead
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, NumberSequence
-from core.catalog.models import CatalogItemVersion, Delegation, Domain
-from core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintLink
-from core.db import Base
-from core.entities.models import Entity
-from core.evidence.models import CustodyEvent, Evidence
-from core.publication.models import CreditRecord, CreditRepair, Publication
-from core.inspections.models import (
+from zhifa.core.audit.models import AuditHead, AuditRecord
+from zhifa.core.audit.reads import PersonalDataRead
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, NumberSequence
+from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
+from zhifa.core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintLink
+from zhifa.core.db import Base
+from zhifa.core.entities.models import Entity
+from zhifa.core.evidence.models import CustodyEvent, Evidence
+from zhifa.core.publication.models import CreditRecord, CreditRepair, Publication
+from zhifa.core.inspections.models import (
     Inspection,
     InspectionDraw,
     InspectionInspector,
@@ -19,9 +19,9 @@ from core.inspections.models import (
     RecusalDeclaration,
     RiskRating,
 )
-from core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
-from core.ratelimit import RateWindow
-from core.supervision.models import (
+from zhifa.core.people.models import Agency, AgencyDomain, Officer, OfficerDomain, Posting, Region
+from zhifa.core.ratelimit import RateWindow
+from zhifa.core.supervision.models import (
     CaseReview,
     LegalChallenge,
     LetterEvent,

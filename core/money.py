@@ -45,7 +45,7 @@ def parse_amount(text: str, field: str) -> int:
 
     Public for plug-ins: every calculator takes money the same way.
     """
-    from core.errors import UserError  # core.errors is tiny; imported here to keep money import-light
+    from zhifa.core.errors import UserError  # core.errors is tiny; imported here to keep money import-light
 
     try:
         fen = yuan_to_fen(text)

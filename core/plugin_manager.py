@@ -18,21 +18,21 @@ from typing import Any
 
 import pluggy
 
-from core.catalog.loader import DataFileError
-from core.catalog.registry import Catalog, CatalogError, Contribution, build_catalog
-from core.hooks import PROJECT, CaseAction, CaseEvent, GraphQLContribution, Specs
-from core.inspections.scenarios import ScenarioSpec
-from core.errors import UserError
+from zhifa.core.catalog.loader import DataFileError
+from zhifa.core.catalog.registry import Catalog, CatalogError, Contribution, build_catalog
+from zhifa.core.hooks import PROJECT, CaseAction, CaseEvent, GraphQLContribution, Specs
+from zhifa.core.inspections.scenarios import ScenarioSpec
+from zhifa.core.errors import UserError
 
 log = logging.getLogger("zhifa.plugins")
 
 ENTRY_POINT_GROUP = "zhifa.plugins"
 BUILTIN = {
-    "construction": "plugins.construction:plugin",
-    "market": "plugins.market:plugin",
-    "ecology": "plugins.ecology:plugin",
-    "transport": "plugins.transport:plugin",
-    "agriculture": "plugins.agriculture:plugin",
+    "construction": "zhifa.plugins.construction:plugin",
+    "market": "zhifa.plugins.market:plugin",
+    "ecology": "zhifa.plugins.ecology:plugin",
+    "transport": "zhifa.plugins.transport:plugin",
+    "agriculture": "zhifa.plugins.agriculture:plugin",
 }
 
 
@@ -110,6 +110,8 @@ class PluginManager:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             raise PluginError(name, f"钩子实现不符合约定：{exc}") from exc
+        except ModuleNotFoundError as exc:
+            raise PluginError(name, f"导入失败：{type(exc).__name__}: {exc}{_old_import_hint(exc.name)}") from exc
         except Exception as exc:  # an import error or anything a broken package raises
             raise PluginError(name, f"导入失败：{type(exc).__name__}: {exc}") from exc
         self.loaded[name] = LoadedPlugin(name, _version(plugin, entry_points.get(name)), source)
@@ -190,3 +192,14 @@ def _version(plugin: Any, ep: metadata.EntryPoint | None) -> str:
     if domain is not None:
         return domain.version
     return ep.dist.version if ep is not None and ep.dist else "?"
+
+
+OLD_TOP_LEVEL = ("core", "schema", "plugins", "migrations")
+
+
+def _old_import_hint(missing: str | None) -> str:
+    """zhifa's packages were importable as `core`, `schema`, ... before 0.2; now only as `zhifa.*`."""
+    top = (missing or "").partition(".")[0]
+    if top not in OLD_TOP_LEVEL:
+        return ""
+    return f"（zhifa 的模块自 0.2 起只以 zhifa.{top} 导入：请把 `from {top}.…` 改为 `from zhifa.{top}.…`，见 docs/plugin-hooks.md）"

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from string import Template
 
-from core.plugin_manager import BUILTIN
+from zhifa.core.plugin_manager import BUILTIN
 
 # A lowercase identifier, short enough that the derived codes fit the loader's 40-character limit.
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
@@ -116,7 +116,7 @@ INIT = '''\
 
 from pathlib import Path
 
-from core.hooks import DataPlugin, Domain
+from zhifa.core.hooks import DataPlugin, Domain
 
 # 修改执法事项或裁量基准后请提升版本号。
 __version__ = "0.1.0"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from core.plugin_manager import PluginManager
+    from zhifa.core.plugin_manager import PluginManager
 
 __all__ = ["PluginKit", "check_plugin", "zhifa_plugin_kit"]
 
@@ -31,7 +31,7 @@ def check_plugin(name: str, *, with_builtins: bool = False) -> list[str]:
     `with_builtins` loads the five built-in plug-ins alongside, as production does, so codes,
     domains or GraphQL fields that clash with theirs are reported too.
     """
-    from core.plugin_manager import PluginError, PluginManager, PluginsConfig
+    from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
 
     manager = PluginManager(PluginsConfig(_enabled(name, with_builtins)))
     try:
@@ -44,7 +44,7 @@ def check_plugin(name: str, *, with_builtins: bool = False) -> list[str]:
 
 
 def _enabled(name: str, with_builtins: bool) -> tuple[str, ...]:
-    from core.plugin_manager import BUILTIN
+    from zhifa.core.plugin_manager import BUILTIN
 
     if not with_builtins:
         return (name,)
@@ -71,8 +71,8 @@ def _catalog_problems(manager: PluginManager, name: str) -> list[str]:
 
 
 def _graphql_problems(manager: PluginManager, name: str) -> list[str]:
-    from core.plugin_manager import PluginError
-    from schema.build import build_schema
+    from zhifa.core.plugin_manager import PluginError
+    from zhifa.schema.build import build_schema
 
     try:
         build_schema(manager)

@@ -5,8 +5,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from core.db import make_engine
-from core.models import Base
+from zhifa.core.db import make_engine
+from zhifa.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -11,15 +11,15 @@ import sqlalchemy as sa
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, RegionNode, Role, Scope, Viewer, jurisdiction
-from core.audit.reads import PersonalDataRead
-from core.complaints.rules import visible_clause as complaint_visible
-from core.inspections import jurisdiction as inspection_rules
-from core.supervision import rectification as rectification_rules, reviews as review_rules, visits as visit_rules
-from core.entities.crypto import DataKey
-from core.entities.masking import mask_id_number, mask_phone
-from core.errors import UserError
-from core.models import Agency, Case, CaseEvent, CreditRecord, Entity, Region
+from zhifa.core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, RegionNode, Role, Scope, Viewer, jurisdiction
+from zhifa.core.audit.reads import PersonalDataRead
+from zhifa.core.complaints.rules import visible_clause as complaint_visible
+from zhifa.core.inspections import jurisdiction as inspection_rules
+from zhifa.core.supervision import rectification as rectification_rules, reviews as review_rules, visits as visit_rules
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.masking import mask_id_number, mask_phone
+from zhifa.core.errors import UserError
+from zhifa.core.models import Agency, Case, CaseEvent, CreditRecord, Entity, Region
 
 # Published by law (事前公开): the catalog, the organisation and the regions are open to everyone.
 PUBLIC_KINDS = {"Region", "Agency", "CatalogItem", "PublicDecision"}
@@ -137,7 +137,7 @@ class Access:
 
     async def record_reads(self, session: AsyncSession) -> None:
         if self.complaint_reads:
-            from schema.complaints import write_identity_reads  # imported here: schema.complaints imports this module
+            from zhifa.schema.complaints import write_identity_reads  # imported here: schema.complaints imports this module
 
             await write_identity_reads(self, session)
         if not self.clear_reads:

@@ -16,23 +16,23 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from core.cases.calendar import load_calendar
-from core.catalog.sync import pending_changes
-from core.config import Settings
-from core.db import make_engine, session_factory
-from core.entities.crypto import DataKey
-from core.evidence.store import EvidenceStore
-from core.plugin_manager import PluginManager, PluginsConfig
-from core.supervision.rubric import rubric_in_force
-from schema.access import Access
-from schema.auth import TokenVerifier
-from schema.build import build_schema
-from schema.context import Context
-from schema.documents import make_document_endpoint
-from schema.supervision.ledger import make_ledger_endpoint
-from schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
-from schema.guards import admit, csrf_problem, refuse
-from schema.limits import NUL, NUL_MESSAGE
+from zhifa.core.cases.calendar import load_calendar
+from zhifa.core.catalog.sync import pending_changes
+from zhifa.core.config import Settings
+from zhifa.core.db import make_engine, session_factory
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.evidence.store import EvidenceStore
+from zhifa.core.plugin_manager import PluginManager, PluginsConfig
+from zhifa.core.supervision.rubric import rubric_in_force
+from zhifa.schema.access import Access
+from zhifa.schema.auth import TokenVerifier
+from zhifa.schema.build import build_schema
+from zhifa.schema.context import Context
+from zhifa.schema.documents import make_document_endpoint
+from zhifa.schema.supervision.ledger import make_ledger_endpoint
+from zhifa.schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
+from zhifa.schema.guards import admit, csrf_problem, refuse
+from zhifa.schema.limits import NUL, NUL_MESSAGE
 
 log = logging.getLogger("zhifa")
 

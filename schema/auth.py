@@ -15,8 +15,8 @@ from typing import Any
 
 import jwt
 
-from core.access.viewer import PUBLIC, Role, Viewer
-from core.config import Settings
+from zhifa.core.access.viewer import PUBLIC, Role, Viewer
+from zhifa.core.config import Settings
 
 ASYMMETRIC = ["RS256", "ES256"]
 MAX_LIFETIME = dt.timedelta(days=30)

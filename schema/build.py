@@ -7,11 +7,11 @@ from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxT
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from core.plugin_manager import PluginError, PluginManager
-from schema import catalog, cases, complaints, entities, inspections, people, publication
-from schema.errors import ErrorCodes
-from schema.limits import MAX_TOKENS, QueryLimits
-from schema.query import Mutation, Query
+from zhifa.core.plugin_manager import PluginError, PluginManager
+from zhifa.schema import catalog, cases, complaints, entities, inspections, people, publication
+from zhifa.schema.errors import ErrorCodes
+from zhifa.schema.limits import MAX_TOKENS, QueryLimits
+from zhifa.schema.query import Mutation, Query
 
 
 def _field_names(cls: type) -> set[str]:

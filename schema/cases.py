@@ -9,24 +9,24 @@ import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
 
-from core.cases import models as m
-from core.cases.numbering import normalise_number
-from core.cases.procedure import allowed_actions
-from core.catalog.spec import PENALTY_KINDS
-from core.clock import legal_today
-from core.cases.service import NewCase, register_case
-from core.errors import UserError as RuleError
-from schema.catalog import ITEM, CatalogItem, items
-from schema.discretion import Term, terms
-from schema.entities import ENTITY, Entity
-from schema.evidence import Evidence, resolve_case_evidence
-from schema.enums import CaseStatus, Procedure, from_core, to_core
-from schema.errors import UserError, run_mutation
-from schema.pages import connection, decode_id, one, planner
-from schema.people import AGENCY, OFFICER, Agency, Officer
-from schema.planner import Kind, Planner, Relation
-from schema.relay import Connection, Node, PageRequest, global_id
-from schema.scalars import Money
+from zhifa.core.cases import models as m
+from zhifa.core.cases.numbering import normalise_number
+from zhifa.core.cases.procedure import allowed_actions
+from zhifa.core.catalog.spec import PENALTY_KINDS
+from zhifa.core.clock import legal_today
+from zhifa.core.cases.service import NewCase, register_case
+from zhifa.core.errors import UserError as RuleError
+from zhifa.schema.catalog import ITEM, CatalogItem, items
+from zhifa.schema.discretion import Term, terms
+from zhifa.schema.entities import ENTITY, Entity
+from zhifa.schema.evidence import Evidence, resolve_case_evidence
+from zhifa.schema.enums import CaseStatus, Procedure, from_core, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import connection, decode_id, one, planner
+from zhifa.schema.people import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.planner import Kind, Planner, Relation
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.scalars import Money
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
 case_deadlines = m.CaseDeadline.__table__

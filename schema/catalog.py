@@ -8,15 +8,15 @@ import enum
 import sqlalchemy as sa
 import strawberry
 
-from core.catalog import models as m
-from core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
-from core.clock import legal_today
-from schema.discretion import DiscretionTable, Term, table_from_raw, terms
-from schema.enums import EntityKind, ItemKind, VersionStatus as VersionStatusEnum, from_core
-from schema.pages import connection, contains, decode_id, planner
-from schema.planner import Kind
-from schema.relay import Connection, Node, PageRequest, global_id
-from schema.scalars import Money
+from zhifa.core.catalog import models as m
+from zhifa.core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
+from zhifa.core.clock import legal_today
+from zhifa.schema.discretion import DiscretionTable, Term, table_from_raw, terms
+from zhifa.schema.enums import EntityKind, ItemKind, VersionStatus as VersionStatusEnum, from_core
+from zhifa.schema.pages import connection, contains, decode_id, planner
+from zhifa.schema.planner import Kind
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.scalars import Money
 
 items = m.CatalogItemVersion.__table__
 delegations = m.Delegation.__table__

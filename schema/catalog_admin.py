@@ -6,10 +6,10 @@ import datetime as dt
 
 import strawberry
 
-from core.catalog import delegation, publication
-from schema.catalog import ITEM, CatalogItem
-from schema.errors import UserError, run_mutation
-from schema.pages import decode_id, one
+from zhifa.core.catalog import delegation, publication
+from zhifa.schema.catalog import ITEM, CatalogItem
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import decode_id, one
 
 
 @strawberry.input(description="发布事项草稿")

@@ -9,11 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from core.config import Settings
-from core.plugin_manager import PluginError, PluginManager, PluginsConfig
-from schema.cli_catalog import catalog_app
-from schema.cli_plugin import plugin_app
-from schema.cli_supervision import supervision_app
+from zhifa.core.config import Settings
+from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
+from zhifa.schema.cli_catalog import catalog_app
+from zhifa.schema.cli_plugin import plugin_app
+from zhifa.schema.cli_supervision import supervision_app
 
 app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -58,9 +58,9 @@ def db_upgrade() -> None:
 
 
 async def _upgrade(settings: Settings, plugins: PluginManager):
-    from core.catalog.sync import sync_catalog
-    from core.db import make_engine, session_factory, transaction
-    from core.migrate import upgrade_async
+    from zhifa.core.catalog.sync import sync_catalog
+    from zhifa.core.db import make_engine, session_factory, transaction
+    from zhifa.core.migrate import upgrade_async
 
     await upgrade_async(settings.database_url, [path for _, path in plugins.migration_folders()])
     engine = make_engine(settings.database_url)
@@ -77,14 +77,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     import uvicorn
 
     console.print(f"GraphQL：http://{host}:{port}/graphql")
-    uvicorn.run("schema.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("zhifa.schema.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @demo_app.command("load")
 def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
     """载入一个演示县：县局及乡镇、五个专业队伍、司法局、约 50 名人员、相对人与案件。"""
-    from core.demo import load_demo
-    from core.entities.crypto import DataKey
+    from zhifa.core.demo import load_demo
+    from zhifa.core.entities.crypto import DataKey
 
     settings = Settings.from_env()
     plugins = _plugins(settings)
@@ -102,9 +102,9 @@ def _print_demo_tokens(settings: Settings) -> None:
     """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
     import sqlalchemy as sa
 
-    from core.db import make_engine, session_factory
-    from core.people.models import Agency, AgencyKind, Officer, OfficerRole
-    from schema.auth import issue_token
+    from zhifa.core.db import make_engine, session_factory
+    from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
+    from zhifa.schema.auth import issue_token
 
     async def people():
         engine = make_engine(settings.database_url)
@@ -162,7 +162,7 @@ def plugins_list() -> None:
 @schema_app.command("export")
 def schema_export(output: Path = typer.Option(None, "--output", "-o", help="写入文件；省略则打印")) -> None:
     """打印或写出 GraphQL 模式（SDL）。仓库中的 schema.graphql 由此生成。"""
-    from schema.build import build_schema
+    from zhifa.schema.build import build_schema
 
     sdl = build_schema(_plugins(Settings.from_env())).as_str() + "\n"
     if output is None:
@@ -175,8 +175,8 @@ def schema_export(output: Path = typer.Option(None, "--output", "-o", help="写�
 @audit_app.command("verify")
 def audit_verify() -> None:
     """逐条核验审计哈希链，指出第一处断裂。"""
-    from core.audit.service import verify
-    from core.db import make_engine, session_factory
+    from zhifa.core.audit.service import verify
+    from zhifa.core.db import make_engine, session_factory
 
     async def run():
         engine = make_engine(Settings.from_env().database_url)
@@ -205,8 +205,8 @@ def token_issue(
     """签发开发用 HS256 令牌（密钥取自 ZHIFA_JWT_SECRET；生产环境的令牌由统一身份认证签发）。"""
     import datetime as dt
 
-    from core.access.viewer import Role
-    from schema.auth import issue_token
+    from zhifa.core.access.viewer import Role
+    from zhifa.schema.auth import issue_token
 
     settings = Settings.from_env()
     secret = settings.jwt_secret_or_dev()

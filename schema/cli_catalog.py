@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from core.catalog.spreadsheet import export_workbook, import_workbook, write_plugin_data
-from core.config import Settings
-from core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
+from zhifa.core.catalog.spreadsheet import export_workbook, import_workbook, write_plugin_data
+from zhifa.core.config import Settings
+from zhifa.core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
 
 catalog_app = typer.Typer(help="执法事项目录与 Excel 工作簿的导入导出", no_args_is_help=True)
 console = Console()
@@ -92,9 +92,9 @@ def publish(
     import asyncio
     import datetime as dt
 
-    from core.catalog.publication import publish as publish_version
-    from core.db import make_engine, session_factory, transaction
-    from core.errors import UserError
+    from zhifa.core.catalog.publication import publish as publish_version
+    from zhifa.core.db import make_engine, session_factory, transaction
+    from zhifa.core.errors import UserError
 
     async def run() -> None:
         engine = make_engine(Settings.from_env().database_url)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from core.scaffold import ScaffoldError, new_plugin
+from zhifa.core.scaffold import ScaffoldError, new_plugin
 
 plugin_app = typer.Typer(help="插件开发", no_args_is_help=True)
 

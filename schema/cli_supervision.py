@@ -15,9 +15,9 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from core.access.viewer import descendants
-from core.config import Settings
-from core.errors import UserError
+from zhifa.core.access.viewer import descendants
+from zhifa.core.config import Settings
+from zhifa.core.errors import UserError
 
 supervision_app = typer.Typer(help="执法监督：责任制统计台账等", no_args_is_help=True)
 console = Console()
@@ -32,7 +32,7 @@ def ledger(
     out: Path = typer.Option(Path("ledger.xlsx"), "--out", "-o", help="写入的工作簿（.xlsx）"),
 ) -> None:
     """导出《行政执法责任制落实情况统计台账》工作簿：每个执法主体一行、合计、排名，另附口径说明。"""
-    from core.supervision.ledger import period_of
+    from zhifa.core.supervision.ledger import period_of
 
     try:
         period = period_of(year, dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None)
@@ -51,10 +51,10 @@ def ledger(
 
 
 async def _export(settings: Settings, period, region: str | None, out: Path) -> tuple[int, int]:
-    from core.db import make_engine, session_factory
-    from core.people.models import Agency, Region
-    from core.supervision.ledger import responsibility_ledger
-    from core.supervision.workbook import export
+    from zhifa.core.db import make_engine, session_factory
+    from zhifa.core.people.models import Agency, Region
+    from zhifa.core.supervision.ledger import responsibility_ledger
+    from zhifa.core.supervision.workbook import export
 
     engine = make_engine(settings.database_url)
     try:

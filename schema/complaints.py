@@ -20,23 +20,23 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from core.access.viewer import Role, descendants
-from core.clock import legal_today
-from core.complaints import models as m, rules, service
-from core.complaints.policy import DEFAULT_COMPLAINT_POLICY
-from core.entities.masking import mask_id_number, mask_phone
-from core.errors import UserError as RuleError
-from core.models import Agency as AgencyRow
-from schema.access import Access, forbidden
-from schema.cases import CASE, Case
-from schema.entities import ENTITY, Entity
-from schema.enums import from_core, graphql_enum, to_core
-from schema.errors import UserError, run_mutation
-from schema.inspections import INSPECTION, Inspection
-from schema.pages import connection, contains, decode_id, one, planner
-from schema.people import AGENCY, OFFICER, Agency, Officer
-from schema.planner import Kind, Planner, Relation
-from schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.core.access.viewer import Role, descendants
+from zhifa.core.clock import legal_today
+from zhifa.core.complaints import models as m, rules, service
+from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
+from zhifa.core.entities.masking import mask_id_number, mask_phone
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.models import Agency as AgencyRow
+from zhifa.schema.access import Access, forbidden
+from zhifa.schema.cases import CASE, Case
+from zhifa.schema.entities import ENTITY, Entity
+from zhifa.schema.enums import from_core, graphql_enum, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.inspections import INSPECTION, Inspection
+from zhifa.schema.pages import connection, contains, decode_id, one, planner
+from zhifa.schema.people import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.planner import Kind, Planner, Relation
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
 
 complaints, complaint_events, complaint_links = m.Complaint.__table__, m.ComplaintEvent.__table__, m.ComplaintLink.__table__
 
@@ -122,7 +122,7 @@ class Complaint(Node):
     received_by: Agency | None = strawberry.field(default=None, description="接收登记的机关")
     handler: Officer | None = strawberry.field(default=None, description="承办人")
     subject: Entity | None = strawberry.field(default=None, description="被投诉举报的行政相对人（已登记的）")
-    outside_supervisor: Annotated["OutsideSupervisor", strawberry.lazy("schema.supervision.visits")] | None = strawberry.field(
+    outside_supervisor: Annotated["OutsideSupervisor", strawberry.lazy("zhifa.schema.supervision.visits")] | None = strawberry.field(
         default=None, description="反映问题的特邀监督员或企业联系点（渠道为特邀监督员反映、企业联系点反映的件）"
     )
     timeline: list[ComplaintEvent] = strawberry.field(default_factory=list)

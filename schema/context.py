@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.cases.calendar import WorkingCalendar
-from core.config import Settings
-from core.plugin_manager import PluginManager
-from schema.access import Access
+from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.config import Settings
+from zhifa.core.plugin_manager import PluginManager
+from zhifa.schema.access import Access
 
 
 @dataclass

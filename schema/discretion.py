@@ -10,14 +10,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from core.catalog.discretion import HearingThresholds, Recommendation, check_proposal
-from core.catalog.loader import parse_table_dict
-from core.catalog.service import recommend_for
-from core.catalog.spec import ENTITY_KINDS, PENALTY_KINDS, FixedFine, ProportionalFine
-from core.clock import legal_today
-from core.errors import UserError, UserErrors
-from schema.enums import EntityKind
-from schema.scalars import Money
+from zhifa.core.catalog.discretion import HearingThresholds, Recommendation, check_proposal
+from zhifa.core.catalog.loader import parse_table_dict
+from zhifa.core.catalog.service import recommend_for
+from zhifa.core.catalog.spec import ENTITY_KINDS, PENALTY_KINDS, FixedFine, ProportionalFine
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError, UserErrors
+from zhifa.schema.enums import EntityKind
+from zhifa.schema.scalars import Money
 
 
 @strawberry.type(description="处罚种类或措施：代码与中文名称")

@@ -7,19 +7,19 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.documents import DocumentType
-from core.errors import UserError
-from schema.access import Access
-from schema.cases import CASE
-from schema.guards import admit, refuse
-from schema.planner import Planner
-from schema.relay import parse_global_id
+from zhifa.core.documents import DocumentType
+from zhifa.core.errors import UserError
+from zhifa.schema.access import Access
+from zhifa.schema.cases import CASE
+from zhifa.schema.guards import admit, refuse
+from zhifa.schema.planner import Planner
+from zhifa.schema.relay import parse_global_id
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def make_document_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0):
-    from core.cases.paperwork import case_document
+    from zhifa.core.cases.paperwork import case_document
 
     async def document(request: Request) -> Response:
         viewer, problem = await admit(request, verifier, sessions, rate_limit_per_minute)

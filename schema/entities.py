@@ -6,15 +6,15 @@ import enum
 
 import strawberry
 
-from core.entities import models as m
-from core.entities.service import NewEntity, create_entity
-from schema.access import Access
-from schema.enums import EntityKind, from_core, to_core
-from schema.errors import UserError, run_mutation
-from schema.pages import connection, contains, decode_id, one
-from schema.people import REGION, Region
-from schema.planner import Kind, Relation
-from schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.core.entities import models as m
+from zhifa.core.entities.service import NewEntity, create_entity
+from zhifa.schema.access import Access
+from zhifa.schema.enums import EntityKind, from_core, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import connection, contains, decode_id, one
+from zhifa.schema.people import REGION, Region
+from zhifa.schema.planner import Kind, Relation
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
 
 entities = m.Entity.__table__
 

@@ -6,11 +6,11 @@ import enum
 
 import strawberry
 
-from core.catalog.models import ItemKind as CoreItemKind, VersionStatus as CoreVersionStatus
-from core.cases.models import CaseStatus as CoreCaseStatus, Procedure as CoreProcedure
-from core.entities.models import EntityKind as CoreEntityKind
-from core.labels import LabeledEnum
-from core.people import models as people
+from zhifa.core.catalog.models import ItemKind as CoreItemKind, VersionStatus as CoreVersionStatus
+from zhifa.core.cases.models import CaseStatus as CoreCaseStatus, Procedure as CoreProcedure
+from zhifa.core.entities.models import EntityKind as CoreEntityKind
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.people import models as people
 
 
 def graphql_enum(core: type[LabeledEnum], name: str, description: str) -> type[enum.Enum]:

@@ -14,8 +14,8 @@ from strawberry.extensions import MaskErrors
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import errors as core_errors
-from core.db import transaction
+from zhifa.core import errors as core_errors
+from zhifa.core.db import transaction
 
 log = logging.getLogger("zhifa")
 

@@ -38,22 +38,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
-from core.access.viewer import STAFF, Role, Viewer
-from core.cases.models import Case as CaseRow, CaseStatus
-from core.db import transaction
-from core.entities.crypto import DataKey
-from core.errors import UserError as RuleError, UserErrors, raise_if_any
-from core.evidence import service
-from core.evidence.models import CustodyAction as CoreCustodyAction, CustodyEvent as CustodyRow, Evidence as EvidenceRow
-from core.evidence.models import EvidenceKind as CoreEvidenceKind
-from core.evidence.store import EvidenceStore, too_large
-from schema.access import Access
-from schema.auth import TokenVerifier
-from schema.enums import from_core, graphql_enum, to_core
-from schema.errors import UserError, run_mutation
-from schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
-from schema.pages import decode_id, planner
-from schema.relay import Node, global_id, parse_global_id
+from zhifa.core.access.viewer import STAFF, Role, Viewer
+from zhifa.core.cases.models import Case as CaseRow, CaseStatus
+from zhifa.core.db import transaction
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.errors import UserError as RuleError, UserErrors, raise_if_any
+from zhifa.core.evidence import service
+from zhifa.core.evidence.models import CustodyAction as CoreCustodyAction, CustodyEvent as CustodyRow, Evidence as EvidenceRow
+from zhifa.core.evidence.models import EvidenceKind as CoreEvidenceKind
+from zhifa.core.evidence.store import EvidenceStore, too_large
+from zhifa.schema.access import Access
+from zhifa.schema.auth import TokenVerifier
+from zhifa.schema.enums import from_core, graphql_enum, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
+from zhifa.schema.pages import decode_id, planner
+from zhifa.schema.relay import Node, global_id, parse_global_id
 
 log = logging.getLogger("zhifa")
 

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.db import transaction, utcnow
-from core.ratelimit import hit
-from schema.auth import AuthError, TokenVerifier
+from zhifa.core.db import transaction, utcnow
+from zhifa.core.ratelimit import hit
+from zhifa.schema.auth import AuthError, TokenVerifier
 
 CSRF_HEADER = "x-zhifa-csrf"
 # Content types a browser may send cross-site without a CORS preflight.

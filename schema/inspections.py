@@ -23,12 +23,12 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from core.access.viewer import Role, Scope
-from core.clock import legal_today
-from core.errors import UserError as RuleError
-from core.inspections import figures, jurisdiction, scenarios as scenario_data, service
-from core.inspections.joint import by_domain
-from core.inspections.models import (
+from zhifa.core.access.viewer import Role, Scope
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.inspections import figures, jurisdiction, scenarios as scenario_data, service
+from zhifa.core.inspections.joint import by_domain
+from zhifa.core.inspections.models import (
     CreditLevel as CoreCreditLevel,
     Inspection as InspectionRow,
     InspectionDraw as DrawRow,
@@ -44,14 +44,14 @@ from core.inspections.models import (
     RecusalReason as CoreRecusalReason,
     RiskClass as CoreRiskClass,
 )
-from core.models import Agency as AgencyRow, Entity as EntityRow, Officer as OfficerRow
-from core.publication import redaction
-from schema import cases, entities, people
-from schema.enums import EntityKind, graphql_enum, to_core
-from schema.errors import UserError, run_mutation
-from schema.pages import decode_id, one, planner
-from schema.planner import Kind, Planner, Relation, child_selections, merge_selections
-from schema.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
+from zhifa.core.models import Agency as AgencyRow, Entity as EntityRow, Officer as OfficerRow
+from zhifa.core.publication import redaction
+from zhifa.schema import cases, entities, people
+from zhifa.schema.enums import EntityKind, graphql_enum, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import decode_id, one, planner
+from zhifa.schema.planner import Kind, Planner, Relation, child_selections, merge_selections
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
 
 plans_table = PlanRow.__table__
 inspections_table = InspectionRow.__table__

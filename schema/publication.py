@@ -9,11 +9,11 @@ import enum
 import sqlalchemy as sa
 import strawberry
 
-from core.clock import legal_today
-from core.errors import UserError as RuleError
-from core.models import Case as CaseRow
-from core.publication import service
-from core.publication.models import (
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.models import Case as CaseRow
+from zhifa.core.publication import service
+from zhifa.core.publication.models import (
     CreditRecord as CreditRow,
     CreditRepair as RepairRow,
     CreditSeverity,
@@ -21,11 +21,11 @@ from core.publication.models import (
     PublicationStatus,
     RepairOutcome,
 )
-from schema.errors import UserError, run_mutation
-from schema.pages import connection, contains, decode_id, one, planner
-from schema.planner import Kind
-from schema.relay import Connection, Node, PageRequest, global_id
-from schema.scalars import Money
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import connection, contains, decode_id, one, planner
+from zhifa.schema.planner import Kind
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.scalars import Money
 
 publications = PublicationRow.__table__
 
@@ -196,7 +196,7 @@ REPAIR = Kind("CreditRepair", RepairRow.__table__, _repair)
 
 async def resolve_credit_records(info: strawberry.Info, entity_id: strawberry.ID) -> list[CreditRecord]:
     """The entity's credit records, if the entity is within the viewer's reach."""
-    from schema.entities import ENTITY
+    from zhifa.schema.entities import ENTITY
 
     key = decode_id(entity_id, "Entity", "entityId")
     info.context.access.require("Entity")

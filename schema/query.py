@@ -7,18 +7,18 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from schema import catalog, catalog_admin, cases, complaints, entities, inspections, people, publication
-from schema.discretion import DiscretionResult, resolve_discretion
-from schema.enums import EntityKind
-from schema.pages import one
-from schema.relay import Connection, Node, PageRequest, parse_global_id
-from schema.complaints import ComplaintMutations, ComplaintQueries
-from schema.evidence import EvidenceMutations, EvidenceQueries
-from schema.inspections import InspectionMutations, InspectionQueries
-from schema.publication import PublicationMutations, PublicationQueries
-from schema.workflow import WorkflowMutations
-from schema.scalars import Money
-from schema.supervision import NODE_KINDS as SUPERVISION_KINDS, SupervisionMutations, SupervisionQueries
+from zhifa.schema import catalog, catalog_admin, cases, complaints, entities, inspections, people, publication
+from zhifa.schema.discretion import DiscretionResult, resolve_discretion
+from zhifa.schema.enums import EntityKind
+from zhifa.schema.pages import one
+from zhifa.schema.relay import Connection, Node, PageRequest, parse_global_id
+from zhifa.schema.complaints import ComplaintMutations, ComplaintQueries
+from zhifa.schema.evidence import EvidenceMutations, EvidenceQueries
+from zhifa.schema.inspections import InspectionMutations, InspectionQueries
+from zhifa.schema.publication import PublicationMutations, PublicationQueries
+from zhifa.schema.workflow import WorkflowMutations
+from zhifa.schema.scalars import Money
+from zhifa.schema.supervision import NODE_KINDS as SUPERVISION_KINDS, SupervisionMutations, SupervisionQueries
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 

@@ -6,7 +6,7 @@ from typing import NewType
 
 import strawberry
 
-from core.money import MoneyError, fen_to_yuan, yuan_to_fen
+from zhifa.core.money import MoneyError, fen_to_yuan, yuan_to_fen
 
 
 def _parse_money(value: object) -> int:

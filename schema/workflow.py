@@ -10,16 +10,16 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from core.access.viewer import Role
-from core.cases import workflow
-from core.cases.models import Case as CaseRow
-from core.errors import UserError as RuleError
-from core.hooks import CaseEvent
-from schema.cases import CASE, Case
-from schema.errors import UserError, run_mutation
-from schema.pages import decode_id, one
-from schema.planner import Planner
-from schema.scalars import Money
+from zhifa.core.access.viewer import Role
+from zhifa.core.cases import workflow
+from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.hooks import CaseEvent
+from zhifa.schema.cases import CASE, Case
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import decode_id, one
+from zhifa.schema.planner import Planner
+from zhifa.schema.scalars import Money
 
 
 @strawberry.type(description="办案步骤的结果：成功时为案件的最新状态（含新版本号），否则为错误")

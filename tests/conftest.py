@@ -19,19 +19,19 @@ import pytest
 import sqlalchemy as sa
 from rich.console import Console
 
-from core.catalog.sync import sync_catalog
-from core.config import Settings
-from core.db import make_engine, session_factory, transaction
-from core.clock import legal_today
-from core.demo import load_demo
-from core.migrate import upgrade_async
-from core.entities.crypto import DataKey
-from core.models import Base
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from core.people.models import Agency, AgencyKind, Officer, OfficerRole
-from schema import guards
-from schema.app import create_app
-from schema.auth import issue_token
+from zhifa.core.catalog.sync import sync_catalog
+from zhifa.core.config import Settings
+from zhifa.core.db import make_engine, session_factory, transaction
+from zhifa.core.clock import legal_today
+from zhifa.core.demo import load_demo
+from zhifa.core.migrate import upgrade_async
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.models import Base
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
+from zhifa.schema import guards
+from zhifa.schema.app import create_app
+from zhifa.schema.auth import issue_token
 
 GENESIS = "0" * 64
 SECRET = "zhifa-test-secret-of-at-least-32-bytes!"
@@ -95,9 +95,9 @@ def _reuse_built_schemas():
     `create_app` gets it built once per plug-in manager and mode, and built afresh whenever any
     module-level name of the schema or plug-in packages is no longer the same object (a test that
     monkeypatches `schema.build.Query`, say, gets its own build, as before)."""
-    import schema.app
+    import zhifa.schema.app
 
-    build = schema.app.build_schema
+    build = zhifa.schema.app.build_schema
     built: dict[tuple, tuple[PluginManager, Any]] = {}
 
     def reused(plugins: PluginManager, *, production: bool = False):
@@ -109,16 +109,16 @@ def _reuse_built_schemas():
             hit = built[key] = (plugins, build(plugins, production=production))
         return hit[1]
 
-    schema.app.build_schema = reused
+    zhifa.schema.app.build_schema = reused
     yield
-    schema.app.build_schema = build
+    zhifa.schema.app.build_schema = build
 
 
 def _schema_names() -> tuple:
     return tuple(
         (name, tuple(map(id, vars(module).values())))
         for name, module in sorted(sys.modules.items())
-        if module is not None and (name in ("schema", "plugins") or name.startswith(("schema.", "plugins.")))
+        if module is not None and name.startswith(("zhifa.schema.", "zhifa.plugins."))
     )
 
 

@@ -8,14 +8,14 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from core.cases.models import Case, CaseOfficer, CaseStatus, Procedure
-from core.catalog.models import CatalogItemVersion
-from core.entities.models import Entity, EntityKind
-from core.ids import new_id
-from core.people.models import Agency, AgencyDomain, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
-from schema.relay import global_id
-from core.entities.crypto import DataKey, DataKeyError
-from core.entities.identifiers import check_id_number
+from zhifa.core.cases.models import Case, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.ids import new_id
+from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
+from zhifa.schema.relay import global_id
+from zhifa.core.entities.crypto import DataKey, DataKeyError
+from zhifa.core.entities.identifiers import check_id_number
 from conftest import KEY, token
 
 ROLES = ["public", "bureau_officer", "bureau_head", "township_officer", "township_auxiliary", "supervisor", "provincial", "provincial_other", "other_officer"]
@@ -184,7 +184,7 @@ async def test_personal_data_is_clear_only_for_allowed_roles_and_every_clear_rea
     assert clear and all("*" not in e["node"]["idNumber"] and len(e["node"]["idNumber"]) == 18 for e in clear)
     assert all(e["node"]["idNumber"] is None or "********" in e["node"]["idNumber"] for e in masked + supervisor)
     assert all("****" in e["node"]["phone"] for e in supervisor if e["node"]["phone"])
-    from core.audit.reads import PersonalDataRead
+    from zhifa.core.audit.reads import PersonalDataRead
 
     async with api.client._transport.app.state.sessions() as session:  # noqa: SLF001 - reading the app's own log
         reads = (await session.execute(sa.select(PersonalDataRead))).scalars().all()
@@ -193,7 +193,7 @@ async def test_personal_data_is_clear_only_for_allowed_roles_and_every_clear_rea
 
 async def test_personal_data_not_selected_is_neither_decrypted_nor_logged_as_read(api, world):
     """The read log records what a viewer asked to see: a list without idNumber or phone adds nothing."""
-    from core.audit.reads import PersonalDataRead
+    from zhifa.core.audit.reads import PersonalDataRead
 
     officer = api.as_(world["tokens"]["bureau_officer"])
     await officer('{ entities(filter: {kind: NATURAL_PERSON}, first: 5) { edges { node { id name } } } }')

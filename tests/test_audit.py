@@ -6,8 +6,8 @@ import sys
 
 import sqlalchemy as sa
 
-from core.audit.models import AuditRecord
-from core.audit.service import verify
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.audit.service import verify
 
 
 async def test_verify_passes_then_catches_an_edit_behind_the_apps_back(demo, database_url):

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.access.viewer import Role
-from core.cases import guards as g
-from core.cases.calendar import WorkingCalendar
-from core.cases import history
-from core.cases.deadlines import Extension, Suspension
-from core.cases.execution import (
+from zhifa.core.access.viewer import Role
+from zhifa.core.cases import guards as g
+from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.cases import history
+from zhifa.core.cases.deadlines import Extension, Suspension
+from zhifa.core.cases.execution import (
     ExecutionEnd,
     ExecutionSnapshot,
     Instalment,
@@ -31,7 +31,7 @@ from core.cases.execution import (
     surcharge,
     validate_plan,
 )
-from core.cases.guards import (
+from zhifa.core.cases.guards import (
     CaseSnapshot,
     CertificateStatus,
     HearingSnapshot,
@@ -41,10 +41,10 @@ from core.cases.guards import (
     check,
     codes,
 )
-from core.cases.models import CaseStatus, Procedure
-from core.cases.policy import CasePolicy
-from core.cases.procedure import TERMINAL, TRANSITIONS, Action, allowed_actions, next_status
-from core.errors import UserError
+from zhifa.core.cases.models import CaseStatus, Procedure
+from zhifa.core.cases.policy import CasePolicy
+from zhifa.core.cases.procedure import TERMINAL, TRANSITIONS, Action, allowed_actions, next_status
+from zhifa.core.errors import UserError
 
 d = dt.date
 S, A = CaseStatus, Action

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from core.audit.service import verify
-from core.cases.numbering import allocate, format_number, normalise_number
-from core.db import transaction
+from zhifa.core.audit.service import verify
+from zhifa.core.cases.numbering import allocate, format_number, normalise_number
+from zhifa.core.db import transaction
 
 REGISTER = """mutation($input: RegisterCaseInput!) { registerCase(input: $input) {
   case { id caseNumber status procedure facts item { code version } entity { name } officers { name }

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from core.audit.models import AuditRecord
-from core.catalog.models import CatalogItemVersion, VersionStatus
-from core.catalog.registry import Catalog
-from core.catalog.sync import pending_changes, sync_catalog
-from core.clock import legal_today
-from core.db import transaction
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.catalog.models import CatalogItemVersion, VersionStatus
+from zhifa.core.catalog.registry import Catalog
+from zhifa.core.catalog.sync import pending_changes, sync_catalog
+from zhifa.core.clock import legal_today
+from zhifa.core.db import transaction
 
 VERSIONS = 'query($c: String!) { catalogItemVersions(code: $c) { version status name effectiveFrom repealedOn } }'
 PUBLISH = """mutation($i: PublishCatalogItemInput!) { publishCatalogItem(input: $i) {

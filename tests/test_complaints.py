@@ -2,10 +2,6 @@
 2025, the ledger's overdue filter, closing only what is resolved (不解决不销号), the complainant's
 identity encrypted at rest and shown only to those who handle the item, jurisdiction, and every
 refusal code — through GraphQL, with the rules also tested as pure functions.
-
-Until `ComplaintQueries`/`ComplaintMutations` are mixed into the root types and the complaint rule
-is in `schema.access`, the `app` fixture below wires them in with monkeypatch: the patches are
-exactly the snippets to paste (see `wire_complaints`).
 """
 
 from __future__ import annotations
@@ -19,23 +15,17 @@ import jwt
 import pytest
 import sqlalchemy as sa
 from stdnum.iso7064 import mod_11_2
-from strawberry.tools import merge_types
 
-import schema.access
-import schema.build
-import schema.query
-from core.access.viewer import Role, Scope, Viewer
-from core.audit.service import verify
-from core.cases.calendar import DEFAULT_CALENDAR, load_calendar
-from core.cases.deadlines import DayType
-from core.clock import legal_today
-from core.complaints import rules
-from core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintStatus as S, Satisfaction
-from core.complaints.policy import SOURCES, ComplaintPolicy
-from core.errors import UserError, UserErrors
-from schema.access import Access
-from schema.app import create_app
-from schema.complaints import COMPLAINT, ComplaintMutations, ComplaintQueries
+from zhifa.core.access.viewer import Role, Scope, Viewer
+from zhifa.core.audit.service import verify
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, load_calendar
+from zhifa.core.cases.deadlines import DayType
+from zhifa.core.clock import legal_today
+from zhifa.core.complaints import rules
+from zhifa.core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintStatus as S, Satisfaction
+from zhifa.core.complaints.policy import SOURCES, ComplaintPolicy
+from zhifa.core.errors import UserError, UserErrors
+from zhifa.schema.build import build_schema
 from conftest import KEY, TEST_HOLIDAYS, settings_for, token
 
 D = dt.date
@@ -43,45 +33,6 @@ TODAY = legal_today()
 NAME, PHONE = "张三丰", "13812345678"
 ID_BASE = "33090219800101123"
 ID_NUMBER = ID_BASE + mod_11_2.calc_check_digit(ID_BASE)  # GB 11643 check character
-
-
-# --- wiring (the snippets for schema/query.py, schema/build.py and schema/access.py) -------------
-
-
-def wire_complaints(monkeypatch: pytest.MonkeyPatch) -> None:
-    if "Complaint" in schema.query.NODE_KINDS:
-        return  # wired for real: the tests then run against the real wiring
-    monkeypatch.setattr(schema.build, "Query", merge_types("Query", (schema.query.Query, ComplaintQueries)))
-    monkeypatch.setattr(schema.build, "Mutation", merge_types("Mutation", (schema.query.Mutation, ComplaintMutations)))
-    monkeypatch.setitem(schema.query.NODE_KINDS, "Complaint", COMPLAINT)
-    monkeypatch.setattr(schema.access, "CHILD_KINDS", schema.access.CHILD_KINDS | {"ComplaintEvent", "ComplaintLink"})
-    monkeypatch.setitem(schema.access.SCOPE_FOR, "Complaint", Scope.CASES)
-    where, record_reads = Access.where, Access.record_reads
-
-    def complaint_where(self, kind, table):
-        if kind == "Complaint":
-            if not self.readable(kind) or self.reach is None:
-                return [sa.false()]
-            return [rules.visible_clause(self.reach.agencies or frozenset(), table)]
-        return where(self, kind, table)
-
-    async def record_all_reads(self, session):
-        from schema.complaints import write_identity_reads
-
-        await write_identity_reads(self, session)
-        await record_reads(self, session)
-
-    monkeypatch.setattr(Access, "where", complaint_where)
-    monkeypatch.setattr(Access, "record_reads", record_all_reads)
-
-
-@pytest.fixture
-async def app(db, database_url, plugins, monkeypatch):
-    """The conftest app, with the complaint module wired in (overrides conftest's `app`)."""
-    wire_complaints(monkeypatch)
-    application = create_app(settings_for(database_url), plugins)
-    async with application.router.lifespan_context(application):
-        yield application
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -152,7 +103,7 @@ async def county(api, public_api, demo, demo_tokens):
 
 
 def _agency_key(global_id: str) -> str:  # the uuid inside a global id
-    from schema.relay import parse_global_id
+    from zhifa.schema.relay import parse_global_id
 
     return str(parse_global_id(global_id)[1])
 
@@ -429,11 +380,10 @@ async def test_complainant_identity_encrypted_at_rest_and_masked_for_those_who_n
     assert deadline(named, "REPLY") == deadline(moved, "REPLY")  # naming the handler restarts nothing
 
 
-def test_nothing_the_accused_can_reach_leads_to_a_complaint(plugins, monkeypatch):
+def test_nothing_the_accused_can_reach_leads_to_a_complaint(plugins):
     """Complaints hang only off the root types and their own payloads and connections: not off an
     entity, a case, a published decision or anything else a reported party can read."""
-    wire_complaints(monkeypatch)
-    graph = schema.build.build_schema(plugins)._schema
+    graph = build_schema(plugins)._schema
     from graphql import GraphQLInterfaceType, GraphQLObjectType
 
     owners = set()
@@ -485,8 +435,8 @@ async def test_jurisdiction_township_sees_only_its_own_and_the_public_nothing(ap
 
 async def _joint_inspection(sessions, county: dict) -> uuid.UUID:
     """A bureau inspection, written straight to the table (the inspection module's own API is tested there)."""
-    from core.db import transaction
-    from core.inspections.models import Inspection, InspectionKind, InspectionStatus
+    from zhifa.core.db import transaction
+    from zhifa.core.inspections.models import Inspection, InspectionKind, InspectionStatus
 
     async with transaction(sessions) as session:
         row = Inspection(
@@ -556,10 +506,10 @@ async def test_every_refusal_has_its_code(api, county, demo, demo_tokens):
 async def test_services_with_explicit_days_and_refusals_graphql_cannot_reach(demo):
     """The services take `today` and the calendar explicitly; the checks that authorization in
     schema/ normally answers first (unknown agencies, link kinds) still refuse on their own."""
-    from core.complaints import service
-    from core.complaints.models import ComplaintChannel, ComplaintKind
-    from core.db import transaction
-    from core.people.models import Agency, AgencyKind
+    from zhifa.core.complaints import service
+    from zhifa.core.complaints.models import ComplaintChannel, ComplaintKind
+    from zhifa.core.db import transaction
+    from zhifa.core.people.models import Agency, AgencyKind
 
     async with demo() as session:
         bureau = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.COMPREHENSIVE_BUREAU))).scalar_one()
@@ -590,7 +540,7 @@ async def test_services_with_explicit_days_and_refusals_graphql_cannot_reach(dem
 
 
 def _gid(type_name: str, key) -> str:
-    from schema.relay import global_id
+    from zhifa.schema.relay import global_id
 
     return global_id(type_name, key)
 

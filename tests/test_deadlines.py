@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cases import calendar as cal
-from core.cases.calendar import CalendarYearUnknown, WorkingCalendar, add_calendar_days, add_working_days, is_working_day
-from core.cases.deadlines import (
+from zhifa.core.cases import calendar as cal
+from zhifa.core.cases.calendar import CalendarYearUnknown, WorkingCalendar, add_calendar_days, add_working_days, is_working_day
+from zhifa.core.cases.deadlines import (
     DECISION,
     HEARING_NOTICE,
     HEARING_REQUEST,
@@ -37,8 +37,8 @@ from core.cases.deadlines import (
     rule,
     rules,
 )
-from core.cases.policy import DEFAULT_POLICY, SOURCES, CasePolicy
-from core.errors import UserError
+from zhifa.core.cases.policy import DEFAULT_POLICY, SOURCES, CasePolicy
+from zhifa.core.errors import UserError
 
 d = dt.date
 

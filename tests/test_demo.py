@@ -11,19 +11,19 @@ import sqlalchemy as sa
 from rich.console import Console
 
 from conftest import KEY
-from core.audit.service import verify
-from core.cases.calendar import DEFAULT_CALENDAR
-from core.cases.history import Event, Provisional, deadlines as computed_deadlines
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
-from core.cases.numbering import NUMBER_PATTERN
-from core.cases.policy import DEFAULT_POLICY
-from core.cases.procedure import Action, next_status
-from core.cases.workflow import RECORDS
-from core.clock import legal_date, legal_today
-from core.demo import load_demo
-from core.demo_history import Draft, Planner
-from core.people.models import Officer
-from core.publication.models import Publication
+from zhifa.core.audit.service import verify
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR
+from zhifa.core.cases.history import Event, Provisional, deadlines as computed_deadlines
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.cases.numbering import NUMBER_PATTERN
+from zhifa.core.cases.policy import DEFAULT_POLICY
+from zhifa.core.cases.procedure import Action, next_status
+from zhifa.core.cases.workflow import RECORDS
+from zhifa.core.clock import legal_date, legal_today
+from zhifa.core.demo import load_demo
+from zhifa.core.demo_history import Draft, Planner
+from zhifa.core.people.models import Officer
+from zhifa.core.publication.models import Publication
 
 
 def day_of(event: CaseEvent) -> dt.date:

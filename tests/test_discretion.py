@@ -16,16 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.catalog.discretion import (
+from zhifa.core.catalog.discretion import (
     FineRange,
     HearingThresholds,
     Recommendation,
     check_proposal,
     recommend,
 )
-from core.catalog.spec import ProportionalFine, normalise_facts, typed_facts
-from core.errors import UserError
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.core.catalog.spec import ProportionalFine, normalise_facts, typed_facts
+from zhifa.core.errors import UserError
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 
 # Built here rather than from the `plugins` fixture because hypothesis builds its strategies from
 # the real tables at import time.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, validate
 
-from schema.build import build_schema
+from zhifa.schema.build import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -14,8 +14,8 @@ import zipfile
 import docx
 import pytest
 
-from core.cases.numbering import normalise_number
-from core.documents import (
+from zhifa.core.cases.numbering import normalise_number
+from zhifa.core.documents import (
     DocumentCase,
     DocumentError,
     DocumentOfficer,
@@ -34,8 +34,8 @@ from core.documents import (
     render,
     template_bytes,
 )
-from core.documents import build_templates
-from core.money import yuan_to_fen
+from zhifa.core.documents import build_templates
+from zhifa.core.money import yuan_to_fen
 
 AGENCY = "舟山市定海区综合行政执法局"
 SHORT = "定综执"

@@ -4,9 +4,9 @@ REFERENCE §5) and registering entities through GraphQL."""
 import pytest
 import sqlalchemy as sa
 
-from core.audit.models import AuditRecord
-from core.entities.identifiers import check_credit_code, check_id_number
-from core.errors import UserError
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.entities.identifiers import check_credit_code, check_id_number
+from zhifa.core.errors import UserError
 
 CREATE = """mutation($input: CreateEntityInput!) { createEntity(input: $input) {
   entity { id name creditCode idNumber identifierOverride region { name } } errors { field code message } } }"""
@@ -111,7 +111,7 @@ async def test_demo_identifiers_pass_their_checks(demo):
     """The demo county must look like real registry data: every code passes GB 32100 / GB 11643."""
     from conftest import KEY
 
-    from core.entities.models import Entity
+    from zhifa.core.entities.models import Entity
 
     async with demo() as session:
         rows = (await session.execute(sa.select(Entity))).scalars().all()

@@ -16,20 +16,20 @@ import sqlalchemy as sa
 import strawberry
 from starlette.middleware import Middleware
 
-from core.audit.models import AuditRecord
-from core.audit.service import verify as verify_audit
-from core.cases.models import Case, CaseEvent, CaseStatus
-from core.errors import UserError as RuleError
-from core.evidence import service
-from core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
-from core.evidence.store import DOCX, JPEG, MB, MP4, PDF, TEXT_GB18030, TEXT_UTF8, EvidenceStore
-from core.people.models import Agency, AgencyKind, Officer
-from schema.access import Access
-from schema.app import create_app
-from schema.auth import TokenVerifier
-from schema.context import Context
-from schema.evidence import EvidenceMutations, EvidenceQueries, UploadAwareBodyLimit, evidence_routes, upload_limit
-from schema.relay import global_id, parse_global_id
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.audit.service import verify as verify_audit
+from zhifa.core.cases.models import Case, CaseEvent, CaseStatus
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.evidence import service
+from zhifa.core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
+from zhifa.core.evidence.store import DOCX, JPEG, MB, MP4, PDF, TEXT_GB18030, TEXT_UTF8, EvidenceStore
+from zhifa.core.people.models import Agency, AgencyKind, Officer
+from zhifa.schema.access import Access
+from zhifa.schema.app import create_app
+from zhifa.schema.auth import TokenVerifier
+from zhifa.schema.context import Context
+from zhifa.schema.evidence import EvidenceMutations, EvidenceQueries, UploadAwareBodyLimit, evidence_routes, upload_limit
+from zhifa.schema.relay import global_id, parse_global_id
 from conftest import settings_for
 
 CSRF = {"x-zhifa-csrf": "1"}
@@ -461,7 +461,7 @@ def graphql(evidence_app, database_url, plugins):
 
     extra = {}
     if "calendar" in Context.__dataclass_fields__:  # the working calendar, where the context carries one
-        from core.cases.calendar import load_calendar
+        from zhifa.core.cases.calendar import load_calendar
 
         extra["calendar"] = load_calendar(settings.holidays_file)
 

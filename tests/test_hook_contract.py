@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import Api, pip_installed, settings_for
-from core.db import make_engine
-from core.hooks import Specs
-from core.migrate import upgrade_async
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from schema.app import create_app
+from zhifa.core.db import make_engine
+from zhifa.core.hooks import Specs
+from zhifa.core.migrate import upgrade_async
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.schema.app import create_app
 from test_procedure import bureau, register  # noqa: F401 (bureau is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

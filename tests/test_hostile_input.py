@@ -27,16 +27,16 @@ from hypothesis_graphql import Mode, nodes, strategies as gql_st
 from starlette.testclient import TestClient
 
 from conftest import settings_for, token
-from core.cases.models import Case
-from core.catalog.models import CatalogItemVersion
-from core.entities.models import Entity
-from core.ids import new_id
-from core.people.models import Agency, Officer, Region
-from schema import catalog
-from schema.app import create_app
-from schema.build import build_schema
-from schema.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
-from schema.relay import MAX_PAGE, global_id
+from zhifa.core.cases.models import Case
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.entities.models import Entity
+from zhifa.core.ids import new_id
+from zhifa.core.people.models import Agency, Officer, Region
+from zhifa.schema import catalog
+from zhifa.schema.app import create_app
+from zhifa.schema.build import build_schema
+from zhifa.schema.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
+from zhifa.schema.relay import MAX_PAGE, global_id
 
 CSRF = {"x-zhifa-csrf": "1"}
 

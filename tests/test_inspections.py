@@ -16,19 +16,19 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from core.audit.service import verify as verify_audit
-from core.catalog.loader import DataFileError
-from core.clock import legal_today
-from core.entities.models import Entity, EntityKind
-from core.ids import new_id
-from core.inspections import draw as lottery
-from core.inspections import figures, joint, scenarios
-from core.inspections.models import InspectionDraw
-from core.people.models import Agency, AgencyKind, Region
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.core.audit.service import verify as verify_audit
+from zhifa.core.catalog.loader import DataFileError
+from zhifa.core.clock import legal_today
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.ids import new_id
+from zhifa.core.inspections import draw as lottery
+from zhifa.core.inspections import figures, joint, scenarios
+from zhifa.core.inspections.models import InspectionDraw
+from zhifa.core.people.models import Agency, AgencyKind, Region
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from conftest import settings_for
-from schema.app import create_app
-from schema.relay import global_id, parse_global_id
+from zhifa.schema.app import create_app
+from zhifa.schema.relay import global_id, parse_global_id
 
 TODAY = legal_today()
 END = min(TODAY + dt.timedelta(days=30), dt.date(TODAY.year, 12, 31))

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from core.ids import new_id
-from core.migrate import alembic_config, upgrade_async
-from core.models import Base
+from zhifa.core.ids import new_id
+from zhifa.core.migrate import alembic_config, upgrade_async
+from zhifa.core.models import Base
 
 
 async def test_migrations_create_every_table_and_reach_head(engine, database_url):

@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from core.cases.models import Case
-from core.errors import UserError
-from plugins.agriculture import SeedViolation, seed_fine_range
-from plugins.construction import construction_cost, parse_area, planning_fine
-from plugins.ecology import assess_exceedance, exceedance_level, parse_quantity
-from plugins.market import food_fine_range
-from core.money import parse_amount as parse_goods_value
-from plugins.transport import normalise_plate, parse_plate
+from zhifa.core.cases.models import Case
+from zhifa.core.errors import UserError
+from zhifa.plugins.agriculture import SeedViolation, seed_fine_range
+from zhifa.plugins.construction import construction_cost, parse_area, planning_fine
+from zhifa.plugins.ecology import assess_exceedance, exceedance_level, parse_quantity
+from zhifa.plugins.market import food_fine_range
+from zhifa.core.money import parse_amount as parse_goods_value
+from zhifa.plugins.transport import normalise_plate, parse_plate
 
 D = Decimal
 YUAN = 100  # fen per yuan

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from core.testing import check_plugin, zhifa_plugin_kit  # noqa: F401  (the fixture, until pytest11 registers it)
-from schema.cli_plugin import plugin_app
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.core.testing import check_plugin, zhifa_plugin_kit  # noqa: F401  (the fixture, until pytest11 registers it)
+from zhifa.schema.cli_plugin import plugin_app
 
 
 def _install(project: Path, target: Path) -> None:
@@ -87,19 +87,19 @@ item = "{code}"
 MODULES = {
     "no_table.py": """
         from pathlib import Path
-        from core.hooks import DataPlugin, Domain
+        from zhifa.core.hooks import DataPlugin, Domain
         plugin = DataPlugin(Domain("kit_no_table", "缺基准", "No table", "0.1"), Path(__file__).parent / "no_table")
     """,
     "dangling.py": """
         from pathlib import Path
-        from core.hooks import DataPlugin, Domain
+        from zhifa.core.hooks import DataPlugin, Domain
         plugin = DataPlugin(Domain("kit_dangling", "悬空引用", "Dangling", "0.1"), Path(__file__).parent / "dangling")
     """,
     # Specs built in Python bypass the loader, which is what insists on a tier.
     "no_tiers.py": """
         import dataclasses
         from pathlib import Path
-        from core.hooks import DataPlugin, Domain, hookimpl
+        from zhifa.core.hooks import DataPlugin, Domain, hookimpl
         class NoTiers(DataPlugin):
             @hookimpl
             def zhifa_discretion_tables(self):
@@ -107,7 +107,7 @@ MODULES = {
         plugin = NoTiers(Domain("kit_no_tiers", "无档次", "No tiers", "0.1"), Path(__file__).parent / "no_tiers")
     """,
     "no_domain.py": """
-        from core.hooks import hookimpl
+        from zhifa.core.hooks import hookimpl
         class Plugin:
             @hookimpl
             def zhifa_domains(self):
@@ -116,7 +116,7 @@ MODULES = {
     """,
     "graphql_clash.py": """
         import strawberry
-        from core.hooks import Domain, GraphQLContribution, hookimpl
+        from zhifa.core.hooks import Domain, GraphQLContribution, hookimpl
         @strawberry.type
         class Extra:
             @strawberry.field
@@ -264,7 +264,7 @@ def test_the_scaffolded_test_passes(scaffolded):
     registered = any(ep.name == "zhifa" for ep in metadata.entry_points(group="pytest11"))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *([] if registered else ["-p", "core.testing"])],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *([] if registered else ["-p", "zhifa.core.testing"])],
         cwd=folder, env=env, capture_output=True, text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr

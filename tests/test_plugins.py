@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from conftest import pip_installed
-from core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
-from schema.build import build_schema
+from zhifa.core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
+from zhifa.schema.build import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
 BROKEN = {
     "import_error.py": "import no_such_module_anywhere\n",
     "raises.py": """
-        from core.hooks import hookimpl
+        from zhifa.core.hooks import hookimpl
         class Plugin:
             @hookimpl
             def zhifa_domains(self):
@@ -25,7 +25,7 @@ BROKEN = {
         plugin = Plugin()
     """,
     "typo.py": """
-        from core.hooks import hookimpl
+        from zhifa.core.hooks import hookimpl
         class Plugin:
             @hookimpl
             def zhifa_domain(self):
@@ -34,17 +34,17 @@ BROKEN = {
     """,
     "bad_data.py": """
         from pathlib import Path
-        from core.hooks import DataPlugin, Domain
+        from zhifa.core.hooks import DataPlugin, Domain
         plugin = DataPlugin(Domain("baddata", "坏数据", "Bad data", "0.1"), Path(__file__).parent / "bad_data")
     """,
     "clash.py": """
-        from core.hooks import DataPlugin, Domain
+        from zhifa.core.hooks import DataPlugin, Domain
         from pathlib import Path
         plugin = DataPlugin(Domain("market", "重复", "Clash", "0.1"), Path(__file__).parent / "nothing")
     """,
     "graphql_a.py": """
         import strawberry
-        from core.hooks import GraphQLContribution, hookimpl
+        from zhifa.core.hooks import GraphQLContribution, hookimpl
         @strawberry.type
         class Extra:
             @strawberry.field

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from core.audit.service import verify
-from core.clock import legal_today
+from zhifa.core.audit.service import verify
+from zhifa.core.clock import legal_today
 
 TODAY = legal_today()
 CASE_FIELDS = "id version status fine decisionNumber hearingRight major penaltyKinds { code } deadlines { kind dueOn metOn overdue } timeline { kind }"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from schema.build import build_schema
+from zhifa.schema.build import build_schema
 
 SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
 

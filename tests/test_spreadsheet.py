@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from rich.progress import Progress
 from typer.testing import CliRunner
 
-from core.catalog.loader import Problems, parse_checklists, parse_items, parse_tables, read_toml
-from core.catalog.spreadsheet import (
+from zhifa.core.catalog.loader import Problems, parse_checklists, parse_items, parse_tables, read_toml
+from zhifa.core.catalog.spreadsheet import (
     CHECKLISTS,
     FACTORS,
     FACTS,
@@ -24,8 +24,8 @@ from core.catalog.spreadsheet import (
     import_workbook,
     write_plugin_data,
 )
-from core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from schema.cli_catalog import catalog_app
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.schema.cli_catalog import catalog_app
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 PARSERS = {"items.toml": parse_items, "discretion.toml": parse_tables, "checklists.toml": parse_checklists}

@@ -12,17 +12,17 @@ import uuid
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus, Procedure
-from core.catalog.models import CatalogItemVersion, ItemKind
-from core.clock import legal_today
-from core.entities.models import Entity, EntityKind
-from core.ids import new_id
-from core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
-from core.complaints.models import Complaint, ComplaintChannel, ComplaintKind, ComplaintStatus
-from core.inspections.models import Inspection, InspectionInspector, InspectionKind, InspectionStatus
-from core.people.models import AgencyDomain, OfficerDomain, Posting
-from core.supervision import alerts as r
-from schema.relay import global_id, parse_global_id
+from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.catalog.models import CatalogItemVersion, ItemKind
+from zhifa.core.clock import legal_today
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.ids import new_id
+from zhifa.core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
+from zhifa.core.complaints.models import Complaint, ComplaintChannel, ComplaintKind, ComplaintStatus
+from zhifa.core.inspections.models import Inspection, InspectionInspector, InspectionKind, InspectionStatus
+from zhifa.core.people.models import AgencyDomain, OfficerDomain, Posting
+from zhifa.core.supervision import alerts as r
+from zhifa.schema.relay import global_id, parse_global_id
 from conftest import token
 
 AS_OF = dt.date(2026, 6, 15)

@@ -24,17 +24,17 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseStatus, Procedure
-from core.catalog.models import CatalogItemVersion, ItemKind
-from core.clock import legal_today
-from core.complaints.models import Complaint, ComplaintChannel, ComplaintKind, ComplaintStatus
-from core.entities.models import Entity
-from core.people.models import Agency, AgencyKind, Officer, OfficerRole, Region, RegionLevel
-from core.supervision import challenges
-from core.supervision.ledger import Counts, Period, composite, figures, percent, period_of, rank, rate, row_of, totals
-from core.supervision.models import CaseReview, ChallengeOutcome, ReviewGrade, SamplePurpose, SupervisionSample
-from core.db import transaction
-from core.errors import UserError
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseStatus, Procedure
+from zhifa.core.catalog.models import CatalogItemVersion, ItemKind
+from zhifa.core.clock import legal_today
+from zhifa.core.complaints.models import Complaint, ComplaintChannel, ComplaintKind, ComplaintStatus
+from zhifa.core.entities.models import Entity
+from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole, Region, RegionLevel
+from zhifa.core.supervision import challenges
+from zhifa.core.supervision.ledger import Counts, Period, composite, figures, percent, period_of, rank, rate, row_of, totals
+from zhifa.core.supervision.models import CaseReview, ChallengeOutcome, ReviewGrade, SamplePurpose, SupervisionSample
+from zhifa.core.db import transaction
+from zhifa.core.errors import UserError
 from conftest import token
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -352,7 +352,7 @@ OUTCOME = """mutation($input: RecordChallengeOutcomeInput!) {
 
 
 def gid(type_name: str, key: uuid.UUID) -> str:
-    from schema.relay import global_id
+    from zhifa.schema.relay import global_id
 
     return global_id(type_name, key)
 
@@ -436,7 +436,7 @@ async def test_ledger_equals_independent_recount_and_workbook(api, demo, demo_to
     _check_workbook(response.content, ledger)
 
     # the CLI writes the same workbook
-    from schema.cli import app as cli
+    from zhifa.schema.cli import app as cli
 
     monkeypatch.setenv("ZHIFA_DATABASE_URL", database_url)
     out = tmp_path / "ledger.xlsx"

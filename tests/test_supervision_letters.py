@@ -14,15 +14,15 @@ import jwt
 import pytest
 import sqlalchemy as sa
 
-from core.audit.models import AuditRecord
-from core.audit.service import verify
-from core.clock import legal_today
-from core.errors import UserError
-from core.ids import new_id
-from core.people.models import Agency, AgencyKind, Region, RegionLevel
-from core.supervision import rectification as rules
-from core.supervision.models import CampaignStage as CS, LetterStatus as L, Problem, ProblemStatus as P
-from schema.relay import global_id, parse_global_id
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.audit.service import verify
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError
+from zhifa.core.ids import new_id
+from zhifa.core.people.models import Agency, AgencyKind, Region, RegionLevel
+from zhifa.core.supervision import rectification as rules
+from zhifa.core.supervision.models import CampaignStage as CS, LetterStatus as L, Problem, ProblemStatus as P
+from zhifa.schema.relay import global_id, parse_global_id
 from conftest import token
 
 D = dt.date

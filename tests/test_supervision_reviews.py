@@ -19,17 +19,17 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from core.audit.models import AuditRecord
-from core.cases.models import Case, CaseOfficer, CaseStatus
-from core.db import transaction
-from core.errors import UserError, UserErrors
-from core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
-from core.supervision import sampling
-from core.supervision.models import ReviewGrade
-from core.supervision.reviews import Reviewer, assign
-from core.supervision.rubric import DEFAULT_RUBRIC_FILE, Finding, ItemKind, from_mapping, grade_for, load_rubric, score
-from schema.app import create_app
-from schema.relay import global_id, parse_global_id
+from zhifa.core.audit.models import AuditRecord
+from zhifa.core.cases.models import Case, CaseOfficer, CaseStatus
+from zhifa.core.db import transaction
+from zhifa.core.errors import UserError, UserErrors
+from zhifa.core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
+from zhifa.core.supervision import sampling
+from zhifa.core.supervision.models import ReviewGrade
+from zhifa.core.supervision.reviews import Reviewer, assign
+from zhifa.core.supervision.rubric import DEFAULT_RUBRIC_FILE, Finding, ItemKind, from_mapping, grade_for, load_rubric, score
+from zhifa.schema.app import create_app
+from zhifa.schema.relay import global_id, parse_global_id
 from conftest import Api, settings_for, token
 
 YEAR = 2025

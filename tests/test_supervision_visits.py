@@ -15,18 +15,18 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 import sqlalchemy as sa
 
-from core.cases.models import Case, CaseStatus, Procedure
-from core.catalog.models import CatalogItemVersion
-from core.clock import legal_today
-from core.complaints.models import Complaint, ComplaintLink
-from core.entities.crypto import DataKey
-from core.entities.models import Entity, EntityKind
-from core.errors import UserError, UserErrors
-from core.ids import new_id
-from core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
-from core.supervision import outside, sampling, visits
-from core.supervision.models import ReturnVisit, VisitMethod, VisitSatisfaction as V
-from schema.relay import global_id, parse_global_id
+from zhifa.core.cases.models import Case, CaseStatus, Procedure
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.clock import legal_today
+from zhifa.core.complaints.models import Complaint, ComplaintLink
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.errors import UserError, UserErrors
+from zhifa.core.ids import new_id
+from zhifa.core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
+from zhifa.core.supervision import outside, sampling, visits
+from zhifa.core.supervision.models import ReturnVisit, VisitMethod, VisitSatisfaction as V
+from zhifa.schema.relay import global_id, parse_global_id
 from conftest import KEY, Api, token
 
 TODAY = legal_today()

@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from typer.testing import CliRunner
 
 from conftest import SECRET, settings_for
-from core.access.viewer import Role
-from core.config import Settings
-from schema.app import create_app
-from schema.auth import AuthError, TokenVerifier, issue_token
-from schema.cli import app as cli
+from zhifa.core.access.viewer import Role
+from zhifa.core.config import Settings
+from zhifa.schema.app import create_app
+from zhifa.schema.auth import AuthError, TokenVerifier, issue_token
+from zhifa.schema.cli import app as cli
 
 CASES = {"query": "{ cases(first: 1) { totalCount } }"}
 DEV_SECRET = Settings().jwt_secret_or_dev()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.labels import LabeledEnum
+from zhifa.core.labels import LabeledEnum
 
 
 class Role(LabeledEnum):

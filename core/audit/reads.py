@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, utcnow
+from zhifa.core.db import Base, IdMixin, utcnow
 
 
 class PersonalDataRead(IdMixin, Base):

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.chain import Break, ChainWalker, Link, state_digest
-from core.audit.models import AuditHead, AuditRecord
-from core.db import utcnow
+from zhifa.core.audit.chain import Break, ChainWalker, Link, state_digest
+from zhifa.core.audit.models import AuditHead, AuditRecord
+from zhifa.core.db import utcnow
 
 VERIFY_BATCH = 5000
 

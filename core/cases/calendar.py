@@ -40,8 +40,8 @@ from types import MappingProxyType
 
 import chinese_calendar
 
-from core.clock import legal_date
-from core.errors import UserError
+from zhifa.core.clock import legal_date
+from zhifa.core.errors import UserError
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -16,10 +16,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, CalendarYearUnknown, WorkingCalendar
-from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.errors import UserError
-from core.labels import LabeledEnum
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, CalendarYearUnknown, WorkingCalendar
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.errors import UserError
+from zhifa.core.labels import LabeledEnum
 
 APL = "《中华人民共和国行政处罚法》"
 ACL = "《中华人民共和国行政强制法》"

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.cases.calendar import add_years
-from core.cases.deadlines import Suspension
-from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.errors import UserError
-from core.labels import LabeledEnum
-from core.money import fen_to_yuan, round_fen
+from zhifa.core.cases.calendar import add_years
+from zhifa.core.cases.deadlines import Suspension
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.errors import UserError
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.money import fen_to_yuan, round_fen
 
 APL = "《中华人民共和国行政处罚法》"
 ACL = "《中华人民共和国行政强制法》"

@@ -39,19 +39,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.access.viewer import ENFORCERS, Role
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar, add_years
-from core.cases.deadlines import Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rule
-from core.cases.execution import ExecutionSnapshot, closing_errors
-from core.cases.models import Procedure
-from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.cases.procedure import Action, parse_action
-from core.catalog.discretion import NATURAL_PERSON_KINDS
-from core.catalog.spec import PENALTY_KINDS
-from core.errors import UserError
-from core.labels import LabeledEnum
-from core.money import fen_to_yuan
-from core.people.models import CertificateStatus
+from zhifa.core.access.viewer import ENFORCERS, Role
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar, add_years
+from zhifa.core.cases.deadlines import Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rule
+from zhifa.core.cases.execution import ExecutionSnapshot, closing_errors
+from zhifa.core.cases.models import Procedure
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.cases.procedure import Action, parse_action
+from zhifa.core.catalog.discretion import NATURAL_PERSON_KINDS
+from zhifa.core.catalog.spec import PENALTY_KINDS
+from zhifa.core.errors import UserError
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.money import fen_to_yuan
+from zhifa.core.people.models import CertificateStatus
 
 APL = "《中华人民共和国行政处罚法》"
 # Art. 58 para 2 binds those who *first* take up legal review after the revised APL took effect;

@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from core.cases.deadlines import Deadline, Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rules
-from core.cases.calendar import WorkingCalendar
-from core.cases.execution import ExecutionEnd, ExecutionSnapshot, surcharge
-from core.cases.guards import HearingSnapshot, LegalReviewSnapshot, OfficerSnapshot
-from core.cases.policy import CasePolicy
+from zhifa.core.cases.deadlines import Deadline, Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rules
+from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.cases.execution import ExecutionEnd, ExecutionSnapshot, surcharge
+from zhifa.core.cases.guards import HearingSnapshot, LegalReviewSnapshot, OfficerSnapshot
+from zhifa.core.cases.policy import CasePolicy
 
 
 @dataclass(frozen=True)

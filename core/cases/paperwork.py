@@ -9,10 +9,10 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.cases.models import Case, CaseEvent, CaseOfficer
-from core.catalog.models import CatalogItemVersion, Domain
-from core.clock import legal_date
-from core.documents import (
+from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer
+from zhifa.core.catalog.models import CatalogItemVersion, Domain
+from zhifa.core.clock import legal_date
+from zhifa.core.documents import (
     DocumentCase,
     DocumentOfficer,
     DocumentParty,
@@ -25,11 +25,11 @@ from core.documents import (
     Service,
     render,
 )
-from core.entities.crypto import DataKey
-from core.entities.masking import mask_id_number
-from core.entities.models import Entity
-from core.errors import UserError
-from core.people.models import Agency, Officer, Region
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.masking import mask_id_number
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError
+from zhifa.core.people.models import Agency, Officer, Region
 
 STEP_OF = {
     DocumentType.FILING_APPROVAL: "file",

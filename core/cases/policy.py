@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from core.catalog.discretion import NATURAL_PERSON_KINDS, HearingThresholds
-from core.errors import UserError
+from zhifa.core.catalog.discretion import NATURAL_PERSON_KINDS, HearingThresholds
+from zhifa.core.errors import UserError
 
 
 @dataclass(frozen=True)

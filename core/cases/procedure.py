@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from core.cases.models import CaseStatus, Procedure
-from core.errors import UserError
-from core.labels import LabeledEnum
+from zhifa.core.cases.models import CaseStatus, Procedure
+from zhifa.core.errors import UserError
+from zhifa.core.labels import LabeledEnum
 
 
 class Action(LabeledEnum):

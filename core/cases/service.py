@@ -10,18 +10,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedure
-from core.cases.numbering import allocate, format_number
-from core.catalog.loader import parse_facts
-from core.catalog.models import CatalogItemVersion
-from core.catalog.service import version_in_force
-from core.catalog.spec import normalise_facts
-from core.clock import legal_date, legal_today
-from core.db import utcnow
-from core.entities.models import Entity
-from core.errors import UserError, UserErrors, raise_if_any
-from core.people.models import Agency, AgencyDomain, Officer
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.catalog.loader import parse_facts
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.service import version_in_force
+from zhifa.core.catalog.spec import normalise_facts
+from zhifa.core.clock import legal_date, legal_today
+from zhifa.core.db import utcnow
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError, UserErrors, raise_if_any
+from zhifa.core.people.models import Agency, AgencyDomain, Officer
 
 CASE_DOC_TYPE = "案"
 MAX_HANDLERS = 10

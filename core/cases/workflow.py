@@ -12,28 +12,28 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.viewer import Role
-from core.audit.service import record
-from core.cases import history
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, validate_plan
-from core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
-from core.cases.numbering import allocate
-from core.cases.policy import DEFAULT_POLICY, CasePolicy
-from core.cases.procedure import Action, next_status
-from core.catalog.delegation import active_codes
-from core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, recommend
-from core.catalog.loader import parse_table_dict
-from core.catalog.models import CatalogItemVersion
-from core.catalog.spec import normalise_facts, typed_facts
-from core.clock import legal_date, legal_today
-from core.db import utcnow
-from core.documents import DocumentType, document_number
-from core.entities.models import Entity
-from core.errors import UserError, raise_if_any
-from core.hooks import CaseAction
-from core.people.models import Agency, AgencyKind, Officer, OfficerDomain
+from zhifa.core.access.viewer import Role
+from zhifa.core.audit.service import record
+from zhifa.core.cases import history
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, validate_plan
+from zhifa.core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.cases.numbering import allocate
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.cases.procedure import Action, next_status
+from zhifa.core.catalog.delegation import active_codes
+from zhifa.core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, recommend
+from zhifa.core.catalog.loader import parse_table_dict
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.spec import normalise_facts, typed_facts
+from zhifa.core.clock import legal_date, legal_today
+from zhifa.core.db import utcnow
+from zhifa.core.documents import DocumentType, document_number
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.hooks import CaseAction
+from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerDomain
 
 # Non-transition records: they change no status, but the deadlines and execution read them.
 RECORDS = {"payment", "payment_plan", "court_application", "suspend", "resume", "extend", "end_execution", "waive_rights"}

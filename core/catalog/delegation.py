@@ -9,11 +9,11 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.catalog.models import CatalogItemVersion, Delegation, VersionStatus
-from core.clock import legal_today
-from core.errors import UserError, raise_if_any
-from core.people.models import Agency, AgencyKind
+from zhifa.core.audit.service import record
+from zhifa.core.catalog.models import CatalogItemVersion, Delegation, VersionStatus
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.people.models import Agency, AgencyKind
 
 
 async def grant(

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.catalog.conditions import evaluate, fact_names
-from core.catalog.spec import (
+from zhifa.core.catalog.conditions import evaluate, fact_names
+from zhifa.core.catalog.spec import (
     PENALTY_KINDS,
     FixedFine,
     ItemSpec,
@@ -23,8 +23,8 @@ from core.catalog.spec import (
     TableSpec,
     TierSpec,
 )
-from core.errors import UserError
-from core.money import FEN_PER_YUAN, fen_to_yuan, round_fen
+from zhifa.core.errors import UserError
+from zhifa.core.money import FEN_PER_YUAN, fen_to_yuan, round_fen
 
 APL = "《中华人民共和国行政处罚法》"
 # 个体工商户 are natural persons in civil law (民法典 第二章“自然人”第四节), so they get the

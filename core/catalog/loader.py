@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.catalog import conditions
-from core.catalog.spec import (
+from zhifa.core.catalog import conditions
+from zhifa.core.catalog.spec import (
     ENTITY_KINDS,
     FACT_TYPES,
     ITEM_KINDS,
@@ -33,7 +33,7 @@ from core.catalog.spec import (
     TableSpec,
     TierSpec,
 )
-from core.money import MoneyError, yuan_to_fen
+from zhifa.core.money import MoneyError, yuan_to_fen
 
 CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")

@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.catalog.loader import parse_facts
-from core.catalog.spec import ItemSpec
-from core.db import Base, IdMixin, enum_column, utcnow
-from core.labels import LabeledEnum
+from zhifa.core.catalog.loader import parse_facts
+from zhifa.core.catalog.spec import ItemSpec
+from zhifa.core.db import Base, IdMixin, enum_column, utcnow
+from zhifa.core.labels import LabeledEnum
 
 
 class ItemKind(LabeledEnum):

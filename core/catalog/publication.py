@@ -12,11 +12,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.catalog.models import CatalogItemVersion, VersionStatus
-from core.clock import legal_today
-from core.db import utcnow
-from core.errors import UserError
+from zhifa.core.audit.service import record
+from zhifa.core.catalog.models import CatalogItemVersion, VersionStatus
+from zhifa.core.clock import legal_today
+from zhifa.core.db import utcnow
+from zhifa.core.errors import UserError
 
 
 async def publish(session: AsyncSession, actor: str, code: str, version: int, effective_from: dt.date) -> CatalogItemVersion:

@@ -6,9 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.catalog import conditions
-from core.catalog.spec import ChecklistSpec, ItemSpec, ProportionalFine, TableSpec
-from core.hooks import Domain
+from zhifa.core.catalog import conditions
+from zhifa.core.catalog.spec import ChecklistSpec, ItemSpec, ProportionalFine, TableSpec
+from zhifa.core.hooks import Domain
 
 
 @dataclass(frozen=True)

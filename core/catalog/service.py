@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.catalog.discretion import HearingThresholds, Recommendation, recommend
-from core.catalog.loader import parse_table_dict
-from core.catalog.models import CatalogItemVersion
-from core.catalog.spec import normalise_facts, typed_facts
-from core.errors import UserError, raise_if_any
+from zhifa.core.catalog.discretion import HearingThresholds, Recommendation, recommend
+from zhifa.core.catalog.loader import parse_table_dict
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.spec import normalise_facts, typed_facts
+from zhifa.core.errors import UserError, raise_if_any
 
 
 async def version_in_force(session: AsyncSession, code: str, day: dt.date, errors: list[UserError]) -> CatalogItemVersion | None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.catalog.conditions import Node
-from core.errors import UserError, raise_if_any
-from core.money import MoneyError, fen_to_yuan, yuan_to_fen
+from zhifa.core.catalog.conditions import Node
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.money import MoneyError, fen_to_yuan, yuan_to_fen
 
 ITEM_KINDS = ("penalty", "inspection", "coercive")
 PENALTY_KINDS = {

@@ -28,9 +28,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.catalog.loader import Problems, parse_checklists, parse_items, parse_tables
-from core.catalog.registry import Catalog, table_problems
-from core.catalog.spec import ChecklistSpec, ItemSpec, TableSpec
+from zhifa.core.catalog.loader import Problems, parse_checklists, parse_items, parse_tables
+from zhifa.core.catalog.registry import Catalog, table_problems
+from zhifa.core.catalog.spec import ChecklistSpec, ItemSpec, TableSpec
 
 # --- the workbook layout ---------------------------------------------------------------------
 

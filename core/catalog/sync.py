@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.chain import canonical, sm3_hex
-from core.audit.service import record
-from core.catalog.models import CatalogItemVersion, Domain, ItemKind, VersionStatus
-from core.catalog.registry import Catalog
-from core.catalog.spec import ItemSpec
+from zhifa.core.audit.chain import canonical, sm3_hex
+from zhifa.core.audit.service import record
+from zhifa.core.catalog.models import CatalogItemVersion, Domain, ItemKind, VersionStatus
+from zhifa.core.catalog.registry import Catalog
+from zhifa.core.catalog.spec import ItemSpec
 
 SYNC_ACTOR = "system:catalog-sync"
 

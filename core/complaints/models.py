@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, enum_column, utcnow
-from core.labels import LabeledEnum
+from zhifa.core.db import Base, IdMixin, enum_column, utcnow
+from zhifa.core.labels import LabeledEnum
 
 
 class ComplaintKind(LabeledEnum):

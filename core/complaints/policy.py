@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from core.cases.deadlines import DayType
-from core.errors import UserError
+from zhifa.core.cases.deadlines import DayType
+from zhifa.core.errors import UserError
 
 
 @dataclass(frozen=True)

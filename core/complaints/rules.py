@@ -28,14 +28,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from core.access.viewer import Role, Viewer
-from core.cases.calendar import WorkingCalendar
-from core.cases.deadlines import Deadline, DeadlineRule, compute
-from core.cases.deadlines import Provisional, provisionally
-from core.complaints.models import ComplaintStatus as S, Satisfaction
-from core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
-from core.errors import UserError
-from core.labels import LabeledEnum
+from zhifa.core.access.viewer import Role, Viewer
+from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.cases.deadlines import Deadline, DeadlineRule, compute
+from zhifa.core.cases.deadlines import Provisional, provisionally
+from zhifa.core.complaints.models import ComplaintStatus as S, Satisfaction
+from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
+from zhifa.core.errors import UserError
+from zhifa.core.labels import LabeledEnum
 
 SAMR = "《市场监督管理投诉举报处理暂行办法》"
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.cases.numbering import allocate, format_number
-from core.catalog.models import Domain
-from core.clock import legal_date
-from core.complaints import rules
-from core.complaints.models import (
+from zhifa.core.audit.service import record
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.catalog.models import Domain
+from zhifa.core.clock import legal_date
+from zhifa.core.complaints import rules
+from zhifa.core.complaints.models import (
     Complaint,
     ComplaintChannel,
     ComplaintEvent,
@@ -33,13 +33,13 @@ from core.complaints.models import (
     ComplaintStatus as S,
     Satisfaction,
 )
-from core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
-from core.entities.crypto import DataKey
-from core.entities.identifiers import check_id_number
-from core.entities.models import Entity
-from core.entities.service import PHONE
-from core.errors import UserError, raise_if_any
-from core.people.models import Agency, AgencyDomain, Officer
+from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.identifiers import check_id_number
+from zhifa.core.entities.models import Entity
+from zhifa.core.entities.service import PHONE
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.people.models import Agency, AgencyDomain, Officer
 
 COMPLAINT_DOC_TYPE = "投"  # 登记编号 prefix: 定综执投〔2025〕3号
 LINK_KINDS = ("case", "inspection")

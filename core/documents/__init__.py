@@ -1,4 +1,4 @@
 """Enforcement documents (执法文书): see core.documents.render."""
 
-from core.documents.render import *  # noqa: F403 - the package re-exports the module's public names
-from core.documents.render import __all__  # noqa: F401
+from zhifa.core.documents.render import *  # noqa: F403 - the package re-exports the module's public names
+from zhifa.core.documents.render import __all__  # noqa: F401

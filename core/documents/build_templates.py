@@ -36,7 +36,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from core.documents.render import APL, DocumentType
+from zhifa.core.documents.render import APL, DocumentType
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)

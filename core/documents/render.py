@@ -42,10 +42,10 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from core.cases.numbering import NUMBER_PATTERN, format_number
-from core.catalog.spec import PENALTY_KINDS
-from core.labels import LabeledEnum
-from core.money import fen_to_yuan
+from zhifa.core.cases.numbering import NUMBER_PATTERN, format_number
+from zhifa.core.catalog.spec import PENALTY_KINDS
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.money import fen_to_yuan
 
 APL = "《中华人民共和国行政处罚法》"
 TEMPLATES = "templates"

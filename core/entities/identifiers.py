@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from core.errors import UserError
+from zhifa.core.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.entities.crypto import DataKey
-from core.entities.identifiers import check_credit_code, check_id_number
-from core.entities.models import Entity, EntityKind
-from core.errors import UserError, raise_if_any
-from core.people.models import Region
+from zhifa.core.audit.service import record
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.identifiers import check_credit_code, check_id_number
+from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.people.models import Region
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 

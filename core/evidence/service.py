@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import Case, CaseEvent, CaseStatus
-from core.db import utcnow
-from core.errors import UserError, raise_if_any
-from core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
-from core.evidence.store import EvidenceStore, Stored
-from core.people.models import Officer
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case, CaseEvent, CaseStatus
+from zhifa.core.db import utcnow
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
+from zhifa.core.evidence.store import EvidenceStore, Stored
+from zhifa.core.people.models import Officer
 
 MAX_TITLE, MAX_FILENAME, MAX_DEVICE, MAX_LOCATION, MAX_TEXT = 200, 255, 100, 300, 5000
 MAX_COLLECTORS = 10

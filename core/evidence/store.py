@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import anyio.to_thread
 
-from core.errors import UserError
+from zhifa.core.errors import UserError
 
 ENV_DIR = "ZHIFA_EVIDENCE_DIR"
 ENV_MAX_BYTES = "ZHIFA_EVIDENCE_MAX_BYTES"

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.audit.chain import canonical, sm3_hex
+from zhifa.core.audit.chain import canonical, sm3_hex
 
 ALGORITHM = "zhifa-draw"
 ALGORITHM_VERSION = 1

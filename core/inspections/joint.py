@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.catalog.spec import ChecklistSpec
-from core.inspections.draw import Inspector, staff
+from zhifa.core.catalog.spec import ChecklistSpec
+from zhifa.core.inspections.draw import Inspector, staff
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from core.inspections.models import MergedVisit
+from zhifa.core.inspections.models import MergedVisit
 
 KINDS = frozenset({"InspectionPlan", "Inspection"})
 

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.catalog.loader import CODE, DataFileError, Entry, Problems, read_toml
-from core.catalog.spec import ENTITY_KINDS
-from core.inspections.joint import SourcePoint
+from zhifa.core.catalog.loader import CODE, DataFileError, Entry, Problems, read_toml
+from zhifa.core.catalog.spec import ENTITY_KINDS
+from zhifa.core.inspections.joint import SourcePoint
 
 if TYPE_CHECKING:  # core.hooks may import this module; the registry imports core.hooks
-    from core.catalog.registry import Catalog
+    from zhifa.core.catalog.registry import Catalog
 
 BUILTIN_FILE = Path(__file__).with_name("scenarios.toml")
 SCENARIO_KEYS = "code name lead_domain lead description source applies_to industries points".split()

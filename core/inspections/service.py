@@ -18,17 +18,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.viewer import descendants
-from core.audit.service import record
-from core.cases.models import Case
-from core.cases.service import NewCase, register_case
-from core.catalog.registry import Catalog
-from core.clock import legal_today
-from core.entities.models import Entity
-from core.errors import UserError, raise_if_any
-from core.inspections import draw as lottery
-from core.inspections import figures, joint, scenarios
-from core.inspections.models import (
+from zhifa.core.access.viewer import descendants
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case
+from zhifa.core.cases.service import NewCase, register_case
+from zhifa.core.catalog.registry import Catalog
+from zhifa.core.clock import legal_today
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.inspections import draw as lottery
+from zhifa.core.inspections import figures, joint, scenarios
+from zhifa.core.inspections.models import (
     CreditLevel,
     Inspection,
     InspectionDraw,
@@ -46,8 +46,8 @@ from core.inspections.models import (
     RiskClass,
     RiskRating,
 )
-from core.people.models import Agency, AgencyDomain, CertificateStatus, Officer, OfficerDomain, OfficerRole, Region
-from core.publication.models import CreditRecord, CreditSeverity
+from zhifa.core.people.models import Agency, AgencyDomain, CertificateStatus, Officer, OfficerDomain, OfficerRole, Region
+from zhifa.core.publication.models import CreditRecord, CreditSeverity
 
 ENFORCING_ROLES = (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD)
 DEFAULT_ROTATION_MONTHS = 12

@@ -9,8 +9,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.labels import LabeledEnum
-from core.db import Base, IdMixin, enum_column
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.db import Base, IdMixin, enum_column
 
 
 class RegionLevel(LabeledEnum):

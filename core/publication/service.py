@@ -10,18 +10,18 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import Case, CaseDeadline, CaseStatus
-from core.catalog.models import CatalogItemVersion
-from core.catalog.spec import PENALTY_KINDS
-from core.cases.calendar import add_years
-from core.cases.workflow import append_event
-from core.entities.models import Entity
-from core.errors import UserError
-from core.money import fen_to_yuan
-from core.people.models import Agency
-from core.publication import redaction
-from core.publication.models import (
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case, CaseDeadline, CaseStatus
+from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.spec import PENALTY_KINDS
+from zhifa.core.cases.calendar import add_years
+from zhifa.core.cases.workflow import append_event
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError
+from zhifa.core.money import fen_to_yuan
+from zhifa.core.people.models import Agency
+from zhifa.core.publication import redaction
+from zhifa.core.publication.models import (
     CreditRecord,
     CreditRepair,
     CreditSeverity,

@@ -25,12 +25,12 @@ from fractions import Fraction
 from statistics import median
 from typing import Any
 
-from core.access.viewer import descendants
-from core.cases.calendar import add_years
-from core.complaints import rules as complaint_rules
-from core.inspections import figures
-from core.labels import LabeledEnum
-from core.people.models import AgencyKind, CertificateStatus, OfficerRole, RegionLevel
+from zhifa.core.access.viewer import descendants
+from zhifa.core.cases.calendar import add_years
+from zhifa.core.complaints import rules as complaint_rules
+from zhifa.core.inspections import figures
+from zhifa.core.labels import LabeledEnum
+from zhifa.core.people.models import AgencyKind, CertificateStatus, OfficerRole, RegionLevel
 
 
 class Severity(LabeledEnum):

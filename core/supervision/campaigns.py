@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.viewer import descendants
-from core.audit.service import record
-from core.errors import UserError
-from core.people.models import Agency, Region
-from core.supervision import rectification as rules
-from core.supervision.letters import load_versioned
-from core.supervision.models import Problem, ProblemStatus as P, RectificationCampaign, SupervisionLetter
+from zhifa.core.access.viewer import descendants
+from zhifa.core.audit.service import record
+from zhifa.core.errors import UserError
+from zhifa.core.people.models import Agency, Region
+from zhifa.core.supervision import rectification as rules
+from zhifa.core.supervision.letters import load_versioned
+from zhifa.core.supervision.models import Problem, ProblemStatus as P, RectificationCampaign, SupervisionLetter
 
 
 def stages_of(campaign: RectificationCampaign) -> rules.Stages:

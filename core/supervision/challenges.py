@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import Case, CaseStatus
-from core.cases.workflow import append_event
-from core.errors import UserError, raise_if_any
-from core.supervision.models import ChallengeKind, ChallengeOutcome, LegalChallenge
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case, CaseStatus
+from zhifa.core.cases.workflow import append_event
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.supervision.models import ChallengeKind, ChallengeOutcome, LegalChallenge
 
 DECIDED = frozenset({CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.CLOSED})
 

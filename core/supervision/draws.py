@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.cases.models import Case, CaseStatus
-from core.errors import UserError, raise_if_any
-from core.supervision import sampling
-from core.supervision.models import SamplePurpose, SupervisionSample
+from zhifa.core.cases.models import Case, CaseStatus
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.supervision import sampling
+from zhifa.core.supervision.models import SamplePurpose, SupervisionSample
 
 DEFAULT_NAMES = {SamplePurpose.CASE_REVIEW: "{year} 年度行政执法案卷评查", SamplePurpose.RETURN_VISIT: "{year} 年度行政执法案件回访"}
 

@@ -63,14 +63,14 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.cases.models import Case, CaseDeadline, CaseEvent, CaseStatus, Procedure
-from core.catalog.models import Domain
-from core.clock import LEGAL_ZONE, legal_today
-from core.complaints.models import Complaint
-from core.errors import UserError
-from core.people.models import Agency, AgencyKind
-from core.supervision.rates import percent, rate  # noqa: F401 (percent: part of the ledger's API)
-from core.supervision.models import LOST_OUTCOMES, CaseReview, ChallengeKind, LegalChallenge, ReviewGrade
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseStatus, Procedure
+from zhifa.core.catalog.models import Domain
+from zhifa.core.clock import LEGAL_ZONE, legal_today
+from zhifa.core.complaints.models import Complaint
+from zhifa.core.errors import UserError
+from zhifa.core.people.models import Agency, AgencyKind
+from zhifa.core.supervision.rates import percent, rate  # noqa: F401 (percent: part of the ledger's API)
+from zhifa.core.supervision.models import LOST_OUTCOMES, CaseReview, ChallengeKind, LegalChallenge, ReviewGrade
 
 # --- the period ---------------------------------------------------------------------------------
 

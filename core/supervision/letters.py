@@ -14,12 +14,12 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.numbering import allocate, format_number
-from core.errors import UserError
-from core.people.models import Agency
-from core.supervision import rectification as rules
-from core.supervision.models import LetterEvent, LetterStatus as L, RectificationCampaign, SupervisionLetter
+from zhifa.core.audit.service import record
+from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.errors import UserError
+from zhifa.core.people.models import Agency
+from zhifa.core.supervision import rectification as rules
+from zhifa.core.supervision.models import LetterEvent, LetterStatus as L, RectificationCampaign, SupervisionLetter
 
 T = TypeVar("T")
 

@@ -21,17 +21,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.clock import legal_date
-from core.complaints import service as complaints
-from core.complaints.models import Complaint, ComplaintChannel, ComplaintKind
-from core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
-from core.entities.crypto import DataKey
-from core.entities.models import Entity
-from core.errors import UserError, raise_if_any
-from core.people.models import Agency, AgencyKind, Region
-from core.supervision.models import OutsideSupervisor, OutsideSupervisorKind as K
+from zhifa.core.audit.service import record
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.clock import legal_date
+from zhifa.core.complaints import service as complaints
+from zhifa.core.complaints.models import Complaint, ComplaintChannel, ComplaintKind
+from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.models import Entity
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.people.models import Agency, AgencyKind, Region
+from zhifa.core.supervision.models import OutsideSupervisor, OutsideSupervisorKind as K
 
 LUOYANG = "《洛阳市提升行政执法质量三年行动实施方案》"
 

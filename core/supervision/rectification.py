@@ -32,8 +32,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.errors import UserError
-from core.supervision.models import CampaignStage, LetterStatus as L, ProblemStatus as P, SupervisionLetter
+from zhifa.core.errors import UserError
+from zhifa.core.supervision.models import CampaignStage, LetterStatus as L, ProblemStatus as P, SupervisionLetter
 
 LETTER_DOC_TYPE = "监函"  # 定司监函〔2026〕1号
 # The problems the campaign targets (source 001 二、集中整治的重点); alert codes are accepted too.

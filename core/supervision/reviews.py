@@ -26,14 +26,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import CaseOfficer
-from core.clock import legal_date
-from core.errors import UserError
-from core.people.models import Agency, Officer, OfficerRole
-from core.supervision import draws, sampling
-from core.supervision.models import CaseReview, ReviewFinding, SamplePurpose, SupervisionSample
-from core.supervision.rubric import Finding, Rubric, Score, from_mapping, score
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import CaseOfficer
+from zhifa.core.clock import legal_date
+from zhifa.core.errors import UserError
+from zhifa.core.people.models import Agency, Officer, OfficerRole
+from zhifa.core.supervision import draws, sampling
+from zhifa.core.supervision.models import CaseReview, ReviewFinding, SamplePurpose, SupervisionSample
+from zhifa.core.supervision.rubric import Finding, Rubric, Score, from_mapping, score
 
 KINDS = frozenset({"ReviewSample", "CaseReview"})
 

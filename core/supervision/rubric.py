@@ -27,8 +27,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.errors import UserError, raise_if_any
-from core.supervision.models import ReviewGrade
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.supervision.models import ReviewGrade
 
 DEFAULT_RUBRIC_FILE = Path(__file__).with_name("rubric.toml")
 TOTAL = Decimal(100)

@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.audit.chain import canonical, sm3_hex
-from core.inspections.draw import generator
+from zhifa.core.audit.chain import canonical, sm3_hex
+from zhifa.core.inspections.draw import generator
 
 ALGORITHM = "zhifa-sample"
 ALGORITHM_VERSION = 1

@@ -29,20 +29,20 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from core.cases.models import Case
-from core.clock import LEGAL_ZONE
-from core.complaints import service as complaints
-from core.complaints.models import ComplaintChannel, ComplaintKind
-from core.entities.crypto import DataKey
-from core.entities.models import Entity
-from core.entities.service import PHONE
-from core.errors import UserError, raise_if_any
-from core.people.models import Agency, AgencyKind, Officer
-from core.supervision import draws, outside
-from core.supervision.rates import percent, rate
-from core.supervision.models import ReturnVisit, SamplePurpose, SupervisionSample, VisitMethod, VisitSatisfaction as V
+from zhifa.core.audit.service import record
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.models import Case
+from zhifa.core.clock import LEGAL_ZONE
+from zhifa.core.complaints import service as complaints
+from zhifa.core.complaints.models import ComplaintChannel, ComplaintKind
+from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.models import Entity
+from zhifa.core.entities.service import PHONE
+from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.people.models import Agency, AgencyKind, Officer
+from zhifa.core.supervision import draws, outside
+from zhifa.core.supervision.rates import percent, rate
+from zhifa.core.supervision.models import ReturnVisit, SamplePurpose, SupervisionSample, VisitMethod, VisitSatisfaction as V
 
 LUOYANG = "《洛阳市提升行政执法质量三年行动实施方案》第7项"
 

@@ -16,19 +16,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit.service import record
-from core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus
-from core.catalog.models import CatalogItemVersion, Delegation, Domain
-from core.clock import legal_date
-from core.complaints import rules as complaint_rules
-from core.complaints.models import Complaint
-from core.errors import UserError
-from core.inspections.models import Inspection, InspectionInspector
-from core.inspections.service import VISIT_DAY
-from core.people.models import Agency, AgencyDomain, AgencyKind, Officer, OfficerDomain, Posting, Region
-from core.publication.models import Publication
-from core.supervision import alerts as a
-from core.supervision.models import SpecialExplanation
+from zhifa.core.audit.service import record
+from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus
+from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
+from zhifa.core.clock import legal_date
+from zhifa.core.complaints import rules as complaint_rules
+from zhifa.core.complaints.models import Complaint
+from zhifa.core.errors import UserError
+from zhifa.core.inspections.models import Inspection, InspectionInspector
+from zhifa.core.inspections.service import VISIT_DAY
+from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, Officer, OfficerDomain, Posting, Region
+from zhifa.core.publication.models import Publication
+from zhifa.core.supervision import alerts as a
+from zhifa.core.supervision.models import SpecialExplanation
 
 Agencies = Collection[uuid.UUID] | None  # None: every agency
 

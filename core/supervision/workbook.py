@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.clock import LEGAL_ZONE
-from core.supervision.ledger import Ledger, LedgerRow, percent
+from zhifa.core.clock import LEGAL_ZONE
+from zhifa.core.supervision.ledger import Ledger, LedgerRow, percent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from core.money import parse_amount
-from core.errors import UserError
-from schema.enums import graphql_enum, to_core
-from schema.scalars import Money
+from zhifa.core.money import parse_amount
+from zhifa.core.errors import UserError
+from zhifa.schema.enums import graphql_enum, to_core
+from zhifa.schema.scalars import Money
 
 from . import SeedViolation as CoreSeedViolation
 from . import parse_amount, seed_fine_range

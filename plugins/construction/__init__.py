@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
-from core.errors import UserError
-from core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
-from core.money import decimal_places, parse_amount, round_fen
+from zhifa.core.errors import UserError
+from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
+from zhifa.core.money import decimal_places, parse_amount, round_fen
 
 __version__ = "1.0.0"
 

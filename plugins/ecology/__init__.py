@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
-from core.errors import UserError
-from core.money import decimal_places
-from core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
+from zhifa.core.errors import UserError
+from zhifa.core.money import decimal_places
+from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 
 __version__ = "1.0.0"
 

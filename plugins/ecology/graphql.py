@@ -9,7 +9,7 @@ from decimal import Decimal
 import strawberry
 from graphql import GraphQLError
 
-from core.errors import UserError
+from zhifa.core.errors import UserError
 
 from . import BASIS, assess_exceedance, parse_quantity
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import UserError
-from core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
-from core.money import fen_to_yuan, parse_amount
+from zhifa.core.errors import UserError
+from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
+from zhifa.core.money import fen_to_yuan, parse_amount
 
 __version__ = "1.0.0"
 

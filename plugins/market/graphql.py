@@ -7,9 +7,9 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from core.money import parse_amount
-from core.errors import UserError
-from schema.scalars import Money
+from zhifa.core.money import parse_amount
+from zhifa.core.errors import UserError
+from zhifa.schema.scalars import Money
 
 from . import food_fine_range
 

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from core.errors import UserError
-from core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
+from zhifa.core.errors import UserError
+from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 
 __version__ = "1.0.0"
 

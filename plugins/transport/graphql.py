@@ -8,9 +8,9 @@ import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 
-from core.errors import UserError
-from schema.cases import CASE, Case
-from schema.pages import planner
+from zhifa.core.errors import UserError
+from zhifa.schema.cases import CASE, Case
+from zhifa.schema.pages import planner
 
 from . import PLATE_FACT, SEPARATORS, parse_plate
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from schema.supervision import letters, reviews, visits
-from schema.supervision.alerts import AlertQueries, AlertMutations
-from schema.supervision.ledger import LedgerQueries, LedgerMutations
-from schema.supervision.letters import LetterQueries, LetterMutations
-from schema.supervision.reviews import ReviewQueries, ReviewMutations
-from schema.supervision.visits import VisitQueries, VisitMutations
+from zhifa.schema.supervision import letters, reviews, visits
+from zhifa.schema.supervision.alerts import AlertQueries, AlertMutations
+from zhifa.schema.supervision.ledger import LedgerQueries, LedgerMutations
+from zhifa.schema.supervision.letters import LetterQueries, LetterMutations
+from zhifa.schema.supervision.reviews import ReviewQueries, ReviewMutations
+from zhifa.schema.supervision.visits import VisitQueries, VisitMutations
 
 NODE_KINDS = (*reviews.KINDS, *letters.KINDS, *visits.KINDS)  # alerts and the ledger are computed, not nodes
 

@@ -20,17 +20,17 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from core.access.viewer import descendants
-from core.clock import legal_today
-from core.errors import UserError as RuleError
-from core.people.models import Agency as AgencyRow
-from core.supervision import alerts as rules, watch
-from core.supervision.models import SpecialExplanation as ExplanationRow
-from schema.access import forbidden
-from schema.enums import graphql_enum
-from schema.errors import UserError, run_mutation
-from schema.pages import decode_id, planner
-from schema.relay import global_id
+from zhifa.core.access.viewer import descendants
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.people.models import Agency as AgencyRow
+from zhifa.core.supervision import alerts as rules, watch
+from zhifa.core.supervision.models import SpecialExplanation as ExplanationRow
+from zhifa.schema.access import forbidden
+from zhifa.schema.enums import graphql_enum
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import decode_id, planner
+from zhifa.schema.relay import global_id
 
 
 AlertCode = strawberry.enum(

@@ -25,20 +25,20 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.access.viewer import Role, descendants
-from core.cases.models import Case as CaseRow
-from core.clock import legal_today
-from core.errors import UserError as RuleError
-from core.models import Agency as AgencyRow
-from core.supervision import challenges as service, ledger as figures, models as m, workbook
-from schema.access import Access, forbidden
-from schema.cases import CASE, Case
-from schema.enums import from_core, graphql_enum, to_core
-from schema.errors import UserError, run_mutation
-from schema.guards import admit, refuse
-from schema.pages import decode_id, one, planner
-from schema.planner import Planner
-from schema.relay import global_id
+from zhifa.core.access.viewer import Role, descendants
+from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.clock import legal_today
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.models import Agency as AgencyRow
+from zhifa.core.supervision import challenges as service, ledger as figures, models as m, workbook
+from zhifa.schema.access import Access, forbidden
+from zhifa.schema.cases import CASE, Case
+from zhifa.schema.enums import from_core, graphql_enum, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.guards import admit, refuse
+from zhifa.schema.pages import decode_id, one, planner
+from zhifa.schema.planner import Planner
+from zhifa.schema.relay import global_id
 
 
 LegalChallengeKind = graphql_enum(m.ChallengeKind, "LegalChallengeKind", "行政复议或行政诉讼")

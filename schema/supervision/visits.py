@@ -15,26 +15,26 @@ import uuid
 import sqlalchemy as sa
 import strawberry
 
-from core.supervision.draws import SampleRequest
-from core.access.viewer import STAFF, Role
-from core.clock import legal_today
-from core.cases.models import Case as CaseRow
-from core.complaints.models import Complaint as ComplaintRow
-from core.complaints.policy import DEFAULT_COMPLAINT_POLICY
-from core.entities.models import Entity as EntityRow
-from core.errors import UserError as RuleError
-from core.supervision import models as m, outside, visits as rules
-from core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
-from schema.access import Access
-from schema.cases import CASE, Case
-from schema.complaints import COMPLAINT, ComplaintPayload
-from schema.entities import ENTITY, Entity
-from schema.enums import from_core, graphql_enum, to_core
-from schema.errors import UserError, run_mutation
-from schema.pages import connection, contains, decode_id, one, planner
-from schema.people import AGENCY, OFFICER, REGION, Agency, Officer, Region
-from schema.planner import Kind, Planner, Relation, child_selections
-from schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.core.supervision.draws import SampleRequest
+from zhifa.core.access.viewer import STAFF, Role
+from zhifa.core.clock import legal_today
+from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.complaints.models import Complaint as ComplaintRow
+from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
+from zhifa.core.entities.models import Entity as EntityRow
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.supervision import models as m, outside, visits as rules
+from zhifa.core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
+from zhifa.schema.access import Access
+from zhifa.schema.cases import CASE, Case
+from zhifa.schema.complaints import COMPLAINT, ComplaintPayload
+from zhifa.schema.entities import ENTITY, Entity
+from zhifa.schema.enums import from_core, graphql_enum, to_core
+from zhifa.schema.errors import UserError, run_mutation
+from zhifa.schema.pages import connection, contains, decode_id, one, planner
+from zhifa.schema.people import AGENCY, OFFICER, REGION, Agency, Officer, Region
+from zhifa.schema.planner import Kind, Planner, Relation, child_selections
+from zhifa.schema.relay import Connection, Node, PageRequest, global_id
 
 VisitMethod = graphql_enum(m.VisitMethod, "VisitMethod", "回访方式")
 VisitSatisfaction = graphql_enum(m.VisitSatisfaction, "VisitSatisfaction", "回访中当事人的满意度")

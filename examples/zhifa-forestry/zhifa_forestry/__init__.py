@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.hooks import DataPlugin, Domain
+from zhifa.core.hooks import DataPlugin, Domain
 
 __version__ = "0.1.0"
 

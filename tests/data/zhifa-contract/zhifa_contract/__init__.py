@@ -6,8 +6,8 @@ from pathlib import Path
 
 import strawberry
 
-from core.errors import UserError
-from core.hooks import GraphQLContribution, hookimpl
+from zhifa.core.errors import UserError
+from zhifa.core.hooks import GraphQLContribution, hookimpl
 
 EVENTS: list = []  # (kind, case number, domain) of every committed step heard
 
