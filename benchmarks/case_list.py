@@ -33,7 +33,7 @@ from zhifa.core.migrate import upgrade_async
 from zhifa.core.models import Case, Officer
 from zhifa.core.people.models import OfficerRole
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.schema.auth import issue_token
+from zhifa.schema.http.auth import issue_token
 
 SECRET = "benchmark-secret-" + "0" * 16
 
@@ -114,7 +114,7 @@ async def main(args) -> None:
     agency, token = await team_officer(url)
     # the rate limit would throttle the benchmark's one token: off, as for a trusted load test
     env = {**os.environ, "ZHIFA_DATABASE_URL": url, "ZHIFA_JWT_SECRET": SECRET, "ZHIFA_RATE_LIMIT_PER_MINUTE": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "zhifa.schema.app:create_app", "--factory", "--port", str(args.port), "--log-level", "warning"], env=env)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "zhifa.schema.http.app:create_app", "--factory", "--port", str(args.port), "--log-level", "warning"], env=env)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.port}", timeout=30) as http:
             for _ in range(100):

@@ -8,10 +8,16 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from zhifa.core.plugin_manager import PluginError, PluginManager
-from zhifa.schema import catalog, cases, complaints, entities, inspections, people, publication
-from zhifa.schema.errors import ErrorCodes
-from zhifa.schema.limits import MAX_TOKENS, QueryLimits
-from zhifa.schema.query import Mutation, Query
+from zhifa.schema.catalog import types as catalog
+from zhifa.schema.cases import types as cases
+from zhifa.schema.complaints import types as complaints
+from zhifa.schema.entities import types as entities
+from zhifa.schema.inspections import types as inspections
+from zhifa.schema.people import types as people
+from zhifa.schema.publication import types as publication
+from zhifa.schema.kit.errors import ErrorCodes
+from zhifa.schema.kit.limits import MAX_TOKENS, QueryLimits
+from zhifa.schema.api import Mutation, Query
 
 
 def _field_names(cls: type) -> set[str]:

@@ -29,9 +29,9 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.models import Base
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
-from zhifa.schema import guards
-from zhifa.schema.app import create_app
-from zhifa.schema.auth import issue_token
+from zhifa.schema.http import guards
+from zhifa.schema.http.app import create_app
+from zhifa.schema.http.auth import issue_token
 
 GENESIS = "0" * 64
 SECRET = "zhifa-test-secret-of-at-least-32-bytes!"
@@ -95,9 +95,9 @@ def _reuse_built_schemas():
     `create_app` gets it built once per plug-in manager and mode, and built afresh whenever any
     module-level name of the schema or plug-in packages is no longer the same object (a test that
     monkeypatches `schema.build.Query`, say, gets its own build, as before)."""
-    import zhifa.schema.app
+    import zhifa.schema.http.app
 
-    build = zhifa.schema.app.build_schema
+    build = zhifa.schema.http.app.build_schema
     built: dict[tuple, tuple[PluginManager, Any]] = {}
 
     def reused(plugins: PluginManager, *, production: bool = False):
@@ -109,9 +109,9 @@ def _reuse_built_schemas():
             hit = built[key] = (plugins, build(plugins, production=production))
         return hit[1]
 
-    zhifa.schema.app.build_schema = reused
+    zhifa.schema.http.app.build_schema = reused
     yield
-    zhifa.schema.app.build_schema = build
+    zhifa.schema.http.app.build_schema = build
 
 
 def _schema_names() -> tuple:

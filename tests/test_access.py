@@ -13,7 +13,7 @@ from zhifa.core.catalog.models import CatalogItemVersion
 from zhifa.core.entities.models import Entity, EntityKind
 from zhifa.core.ids import new_id
 from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
-from zhifa.schema.relay import global_id
+from zhifa.schema.kit.relay import global_id
 from zhifa.core.entities.crypto import DataKey, DataKeyError
 from zhifa.core.entities.identifiers import check_id_number
 from conftest import KEY, token

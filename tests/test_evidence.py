@@ -24,12 +24,12 @@ from zhifa.core.evidence import service
 from zhifa.core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
 from zhifa.core.evidence.store import DOCX, JPEG, MB, MP4, PDF, TEXT_GB18030, TEXT_UTF8, EvidenceStore
 from zhifa.core.people.models import Agency, AgencyKind, Officer
-from zhifa.schema.access import Access
-from zhifa.schema.app import create_app
-from zhifa.schema.auth import TokenVerifier
-from zhifa.schema.context import Context
-from zhifa.schema.evidence import EvidenceMutations, EvidenceQueries, UploadAwareBodyLimit, evidence_routes, upload_limit
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.http.app import create_app
+from zhifa.schema.http.auth import TokenVerifier
+from zhifa.schema.kit.context import Context
+from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries, UploadAwareBodyLimit, evidence_routes, upload_limit
+from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import settings_for
 
 CSRF = {"x-zhifa-csrf": "1"}

@@ -16,7 +16,7 @@ from zhifa.core.db import make_engine
 from zhifa.core.hooks import Specs
 from zhifa.core.migrate import upgrade_async
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.schema.app import create_app
+from zhifa.schema.http.app import create_app
 from test_procedure import bureau, register  # noqa: F401 (bureau is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,11 +32,11 @@ from zhifa.core.catalog.models import CatalogItemVersion
 from zhifa.core.entities.models import Entity
 from zhifa.core.ids import new_id
 from zhifa.core.people.models import Agency, Officer, Region
-from zhifa.schema import catalog
-from zhifa.schema.app import create_app
+from zhifa.schema.catalog import types as catalog
+from zhifa.schema.http.app import create_app
 from zhifa.schema.build import build_schema
-from zhifa.schema.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
-from zhifa.schema.relay import MAX_PAGE, global_id
+from zhifa.schema.kit.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_TOKENS
+from zhifa.schema.kit.relay import MAX_PAGE, global_id
 
 CSRF = {"x-zhifa-csrf": "1"}
 

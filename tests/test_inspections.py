@@ -27,8 +27,8 @@ from zhifa.core.inspections.models import InspectionDraw
 from zhifa.core.people.models import Agency, AgencyKind, Region
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from conftest import settings_for
-from zhifa.schema.app import create_app
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.http.app import create_app
+from zhifa.schema.kit.relay import global_id, parse_global_id
 
 TODAY = legal_today()
 END = min(TODAY + dt.timedelta(days=30), dt.date(TODAY.year, 12, 31))

@@ -14,12 +14,12 @@ from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
 from conftest import pip_installed
 
 PROBE = """
-import importlib.util, schema, zhifa.schema.app, zhifa.core.hooks
+import importlib.util, schema, zhifa.schema.http.app, zhifa.core.hooks
 assert hasattr(schema, "Schema") and "site-packages" in schema.__file__, schema.__file__  # PyPI's package
 assert schema.Schema(int).validate(3) == 3
 for old in ("core", "plugins", "migrations"):
     assert importlib.util.find_spec(old) is None, old
-print("ok", zhifa.schema.app.__file__)
+print("ok", zhifa.schema.http.app.__file__)
 """
 
 
@@ -27,7 +27,7 @@ def test_the_pypi_package_named_schema_lives_beside_zhifa(tmp_path):
     """Run from a neutral folder: the current directory must not stand in for an installed package."""
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("ok ") and done.stdout.strip().endswith(str(Path("schema") / "app.py"))
+    assert done.stdout.startswith("ok ") and done.stdout.strip().endswith(str(Path("schema") / "http" / "app.py"))
 
 
 def test_the_zhifa_command_runs_beside_it(tmp_path):

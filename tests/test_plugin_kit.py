@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from zhifa.core.testing import check_plugin, zhifa_plugin_kit  # noqa: F401  (the fixture, until pytest11 registers it)
-from zhifa.schema.cli_plugin import plugin_app
+from zhifa.schema.cli.plugins import plugin_app
 
 
 def _install(project: Path, target: Path) -> None:

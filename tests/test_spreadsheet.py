@@ -25,7 +25,7 @@ from zhifa.core.catalog.spreadsheet import (
     write_plugin_data,
 )
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.schema.cli_catalog import catalog_app
+from zhifa.schema.cli.catalog import catalog_app
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 PARSERS = {"items.toml": parse_items, "discretion.toml": parse_tables, "checklists.toml": parse_checklists}

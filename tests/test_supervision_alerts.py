@@ -22,7 +22,7 @@ from zhifa.core.complaints.models import Complaint, ComplaintChannel, ComplaintK
 from zhifa.core.inspections.models import Inspection, InspectionInspector, InspectionKind, InspectionStatus
 from zhifa.core.people.models import AgencyDomain, OfficerDomain, Posting
 from zhifa.core.supervision import alerts as r
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import token
 
 AS_OF = dt.date(2026, 6, 15)

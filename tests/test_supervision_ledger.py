@@ -352,7 +352,7 @@ OUTCOME = """mutation($input: RecordChallengeOutcomeInput!) {
 
 
 def gid(type_name: str, key: uuid.UUID) -> str:
-    from zhifa.schema.relay import global_id
+    from zhifa.schema.kit.relay import global_id
 
     return global_id(type_name, key)
 

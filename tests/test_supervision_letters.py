@@ -22,7 +22,7 @@ from zhifa.core.ids import new_id
 from zhifa.core.people.models import Agency, AgencyKind, Region, RegionLevel
 from zhifa.core.supervision import rectification as rules
 from zhifa.core.supervision.models import CampaignStage as CS, LetterStatus as L, Problem, ProblemStatus as P
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import token
 
 D = dt.date

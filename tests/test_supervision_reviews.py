@@ -28,8 +28,8 @@ from zhifa.core.supervision import sampling
 from zhifa.core.supervision.models import ReviewGrade
 from zhifa.core.supervision.reviews import Reviewer, assign
 from zhifa.core.supervision.rubric import DEFAULT_RUBRIC_FILE, Finding, ItemKind, from_mapping, grade_for, load_rubric, score
-from zhifa.schema.app import create_app
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.http.app import create_app
+from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import Api, settings_for, token
 
 YEAR = 2025

@@ -26,7 +26,7 @@ from zhifa.core.ids import new_id
 from zhifa.core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole, Region, RegionLevel
 from zhifa.core.supervision import outside, sampling, visits
 from zhifa.core.supervision.models import ReturnVisit, VisitMethod, VisitSatisfaction as V
-from zhifa.schema.relay import global_id, parse_global_id
+from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import KEY, Api, token
 
 TODAY = legal_today()

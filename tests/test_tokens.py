@@ -26,8 +26,8 @@ from typer.testing import CliRunner
 from conftest import SECRET, settings_for
 from zhifa.core.access.viewer import Role
 from zhifa.core.config import Settings
-from zhifa.schema.app import create_app
-from zhifa.schema.auth import AuthError, TokenVerifier, issue_token
+from zhifa.schema.http.app import create_app
+from zhifa.schema.http.auth import AuthError, TokenVerifier, issue_token
 from zhifa.schema.cli import app as cli
 
 CASES = {"query": "{ cases(first: 1) { totalCount } }"}

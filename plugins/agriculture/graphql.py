@@ -9,8 +9,8 @@ from graphql import GraphQLError
 
 from zhifa.core.money import parse_amount
 from zhifa.core.errors import UserError
-from zhifa.schema.enums import graphql_enum, to_core
-from zhifa.schema.scalars import Money
+from zhifa.schema.kit.enums import graphql_enum, to_core
+from zhifa.schema.kit.scalars import Money
 
 from . import SeedViolation as CoreSeedViolation
 from . import parse_amount, seed_fine_range

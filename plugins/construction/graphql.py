@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 from zhifa.core.money import parse_amount
 from zhifa.core.errors import UserError
-from zhifa.schema.scalars import Money
+from zhifa.schema.kit.scalars import Money
 
 from . import construction_cost, parse_area, planning_fine
 

@@ -9,8 +9,8 @@ import strawberry
 from graphql import GraphQLError
 
 from zhifa.core.errors import UserError
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.pages import planner
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.connections import planner
 
 from . import PLATE_FACT, SEPARATORS, parse_plate
 

@@ -26,11 +26,11 @@ from zhifa.core.errors import UserError as RuleError
 from zhifa.core.people.models import Agency as AgencyRow
 from zhifa.core.supervision import alerts as rules, watch
 from zhifa.core.supervision.models import SpecialExplanation as ExplanationRow
-from zhifa.schema.access import forbidden
-from zhifa.schema.enums import graphql_enum
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import decode_id, planner
-from zhifa.schema.relay import global_id
+from zhifa.schema.kit.access import forbidden
+from zhifa.schema.kit.enums import graphql_enum
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import decode_id, planner
+from zhifa.schema.kit.relay import global_id
 
 
 AlertCode = strawberry.enum(

@@ -31,14 +31,14 @@ from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
 from zhifa.core.supervision import challenges as service, ledger as figures, models as m, workbook
-from zhifa.schema.access import Access, forbidden
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.enums import from_core, graphql_enum, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.guards import admit, refuse
-from zhifa.schema.pages import decode_id, one, planner
-from zhifa.schema.planner import Planner
-from zhifa.schema.relay import global_id
+from zhifa.schema.kit.access import Access, forbidden
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.http.guards import admit, refuse
+from zhifa.schema.kit.connections import decode_id, one, planner
+from zhifa.schema.kit.planner import Planner
+from zhifa.schema.kit.relay import global_id
 
 
 LegalChallengeKind = graphql_enum(m.ChallengeKind, "LegalChallengeKind", "行政复议或行政诉讼")

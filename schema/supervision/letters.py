@@ -27,13 +27,13 @@ from zhifa.core.access.viewer import Role
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import campaigns as campaign_service, letters as letter_service, models as m, rectification as rules
-from zhifa.schema.access import Access
-from zhifa.schema.enums import from_core, graphql_enum
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, decode_id, one, planner
-from zhifa.schema.people import AGENCY, Agency
-from zhifa.schema.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id, parse_global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.kit.enums import from_core, graphql_enum
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
+from zhifa.schema.people.types import AGENCY, Agency
+from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id, parse_global_id
 
 letters_t, events_t = m.SupervisionLetter.__table__, m.LetterEvent.__table__
 campaigns_t, problems_t = m.RectificationCampaign.__table__, m.Problem.__table__

@@ -31,13 +31,13 @@ from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m, reviews as service
 from zhifa.core.supervision.rubric import ITEM_KIND_LABELS, Finding, ItemKind, Rubric, from_mapping, rubric_in_force
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.enums import from_core, graphql_enum
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, decode_id, one, planner
-from zhifa.schema.people import AGENCY, OFFICER, Agency, Officer
-from zhifa.schema.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.enums import from_core, graphql_enum
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
+from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
 samples, reviews, findings = m.SupervisionSample.__table__, m.CaseReview.__table__, m.ReviewFinding.__table__
 BY_AGENCY_AND_CASE = sa.cast(reviews.c.agency_id, sa.String) + sa.cast(reviews.c.case_id, sa.String)  # a sample's reviews in draw order

@@ -25,16 +25,16 @@ from zhifa.core.entities.models import Entity as EntityRow
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m, outside, visits as rules
 from zhifa.core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
-from zhifa.schema.access import Access
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.complaints import COMPLAINT, ComplaintPayload
-from zhifa.schema.entities import ENTITY, Entity
-from zhifa.schema.enums import from_core, graphql_enum, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, contains, decode_id, one, planner
-from zhifa.schema.people import AGENCY, OFFICER, REGION, Agency, Officer, Region
-from zhifa.schema.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.complaints.types import COMPLAINT, ComplaintPayload
+from zhifa.schema.entities.types import ENTITY, Entity
+from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.schema.people.types import AGENCY, OFFICER, REGION, Agency, Officer, Region
+from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
 VisitMethod = graphql_enum(m.VisitMethod, "VisitMethod", "回访方式")
 VisitSatisfaction = graphql_enum(m.VisitSatisfaction, "VisitSatisfaction", "回访中当事人的满意度")

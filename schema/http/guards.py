@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhifa.core.db import transaction, utcnow
 from zhifa.core.ratelimit import hit
-from zhifa.schema.auth import AuthError, TokenVerifier
+from zhifa.schema.http.auth import AuthError, TokenVerifier
 
 CSRF_HEADER = "x-zhifa-csrf"
 # Content types a browser may send cross-site without a CORS preflight.

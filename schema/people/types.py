@@ -10,10 +10,10 @@ import sqlalchemy as sa
 import strawberry
 
 from zhifa.core.people import models as m
-from zhifa.schema.enums import AgencyKind, CertificateStatus, OfficerRole, RegionLevel, from_core
-from zhifa.schema.pages import connection, contains, decode_id
-from zhifa.schema.planner import Kind, Relation
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.enums import AgencyKind, CertificateStatus, OfficerRole, RegionLevel, from_core
+from zhifa.schema.kit.connections import connection, contains, decode_id
+from zhifa.schema.kit.planner import Kind, Relation
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
 regions, agencies, officers = m.Region.__table__, m.Agency.__table__, m.Officer.__table__
 agency_domains, officer_domains = m.AgencyDomain.__table__, m.OfficerDomain.__table__
@@ -24,7 +24,7 @@ class Region(Node):
     code: str = strawberry.field(description="区划代码（县级及以上 6 位，乡镇 9 位）")
     name: str
     level: RegionLevel
-    parent: Annotated["Region", strawberry.lazy("zhifa.schema.people")] | None = strawberry.field(default=None, description="上级区划")
+    parent: Annotated["Region", strawberry.lazy("zhifa.schema.people.types")] | None = strawberry.field(default=None, description="上级区划")
 
 
 @strawberry.type(description="执法主体")
@@ -34,7 +34,7 @@ class Agency(Node):
     kind: AgencyKind
     level: RegionLevel
     region: Region | None = None
-    parent: Annotated["Agency", strawberry.lazy("zhifa.schema.people")] | None = strawberry.field(default=None, description="上级执法主体")
+    parent: Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")] | None = strawberry.field(default=None, description="上级执法主体")
     domain_codes: list[str] = strawberry.field(default_factory=list, description="承担执法职责的领域代码")
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from zhifa.schema.access import Access
+from zhifa.schema.kit.access import Access
 
 
 @dataclass

@@ -8,13 +8,13 @@ import strawberry
 
 from zhifa.core.entities import models as m
 from zhifa.core.entities.service import NewEntity, create_entity
-from zhifa.schema.access import Access
-from zhifa.schema.enums import EntityKind, from_core, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, contains, decode_id, one
-from zhifa.schema.people import REGION, Region
-from zhifa.schema.planner import Kind, Relation
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.kit.enums import EntityKind, from_core, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, contains, decode_id, one
+from zhifa.schema.people.types import REGION, Region
+from zhifa.schema.kit.planner import Kind, Relation
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
 entities = m.Entity.__table__
 

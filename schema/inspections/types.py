@@ -46,12 +46,14 @@ from zhifa.core.inspections.models import (
 )
 from zhifa.core.models import Agency as AgencyRow, Entity as EntityRow, Officer as OfficerRow
 from zhifa.core.publication import redaction
-from zhifa.schema import cases, entities, people
-from zhifa.schema.enums import EntityKind, graphql_enum, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import decode_id, one, planner
-from zhifa.schema.planner import Kind, Planner, Relation, child_selections, merge_selections
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
+from zhifa.schema.cases import types as cases
+from zhifa.schema.entities import types as entities
+from zhifa.schema.people import types as people
+from zhifa.schema.kit.enums import EntityKind, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import decode_id, one, planner
+from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections, merge_selections
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
 
 plans_table = PlanRow.__table__
 inspections_table = InspectionRow.__table__

@@ -27,16 +27,16 @@ from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
 from zhifa.core.entities.masking import mask_id_number, mask_phone
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
-from zhifa.schema.access import Access, forbidden
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.entities import ENTITY, Entity
-from zhifa.schema.enums import from_core, graphql_enum, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.inspections import INSPECTION, Inspection
-from zhifa.schema.pages import connection, contains, decode_id, one, planner
-from zhifa.schema.people import AGENCY, OFFICER, Agency, Officer
-from zhifa.schema.planner import Kind, Planner, Relation
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.access import Access, forbidden
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.entities.types import ENTITY, Entity
+from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.inspections.types import INSPECTION, Inspection
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.kit.planner import Kind, Planner, Relation
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
 complaints, complaint_events, complaint_links = m.Complaint.__table__, m.ComplaintEvent.__table__, m.ComplaintLink.__table__
 

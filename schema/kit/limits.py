@@ -24,7 +24,7 @@ from graphql import (
     ValidationRule,
 )
 
-from zhifa.schema.relay import DEFAULT_PAGE, MAX_PAGE
+from zhifa.schema.kit.relay import DEFAULT_PAGE, MAX_PAGE
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30

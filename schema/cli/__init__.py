@@ -11,9 +11,9 @@ from rich.table import Table
 
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
-from zhifa.schema.cli_catalog import catalog_app
-from zhifa.schema.cli_plugin import plugin_app
-from zhifa.schema.cli_supervision import supervision_app
+from zhifa.schema.cli.catalog import catalog_app
+from zhifa.schema.cli.plugins import plugin_app
+from zhifa.schema.cli.supervision import supervision_app
 
 app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -77,7 +77,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     import uvicorn
 
     console.print(f"GraphQL：http://{host}:{port}/graphql")
-    uvicorn.run("zhifa.schema.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("zhifa.schema.http.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @demo_app.command("load")
@@ -104,7 +104,7 @@ def _print_demo_tokens(settings: Settings) -> None:
 
     from zhifa.core.db import make_engine, session_factory
     from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
-    from zhifa.schema.auth import issue_token
+    from zhifa.schema.http.auth import issue_token
 
     async def people():
         engine = make_engine(settings.database_url)
@@ -206,7 +206,7 @@ def token_issue(
     import datetime as dt
 
     from zhifa.core.access.viewer import Role
-    from zhifa.schema.auth import issue_token
+    from zhifa.schema.http.auth import issue_token
 
     settings = Settings.from_env()
     secret = settings.jwt_secret_or_dev()

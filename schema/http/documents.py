@@ -9,11 +9,11 @@ from starlette.responses import Response
 
 from zhifa.core.documents import DocumentType
 from zhifa.core.errors import UserError
-from zhifa.schema.access import Access
-from zhifa.schema.cases import CASE
-from zhifa.schema.guards import admit, refuse
-from zhifa.schema.planner import Planner
-from zhifa.schema.relay import parse_global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.cases.types import CASE
+from zhifa.schema.http.guards import admit, refuse
+from zhifa.schema.kit.planner import Planner
+from zhifa.schema.kit.relay import parse_global_id
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

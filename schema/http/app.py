@@ -24,15 +24,15 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.evidence.store import EvidenceStore
 from zhifa.core.plugin_manager import PluginManager, PluginsConfig
 from zhifa.core.supervision.rubric import rubric_in_force
-from zhifa.schema.access import Access
-from zhifa.schema.auth import TokenVerifier
+from zhifa.schema.kit.access import Access
+from zhifa.schema.http.auth import TokenVerifier
 from zhifa.schema.build import build_schema
-from zhifa.schema.context import Context
-from zhifa.schema.documents import make_document_endpoint
+from zhifa.schema.kit.context import Context
+from zhifa.schema.http.documents import make_document_endpoint
 from zhifa.schema.supervision.ledger import make_ledger_endpoint
-from zhifa.schema.evidence import UploadAwareBodyLimit, evidence_routes, upload_limit
-from zhifa.schema.guards import admit, csrf_problem, refuse
-from zhifa.schema.limits import NUL, NUL_MESSAGE
+from zhifa.schema.evidence.types import UploadAwareBodyLimit, evidence_routes, upload_limit
+from zhifa.schema.http.guards import admit, csrf_problem, refuse
+from zhifa.schema.kit.limits import NUL, NUL_MESSAGE
 
 log = logging.getLogger("zhifa")
 

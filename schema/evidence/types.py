@@ -47,13 +47,13 @@ from zhifa.core.evidence import service
 from zhifa.core.evidence.models import CustodyAction as CoreCustodyAction, CustodyEvent as CustodyRow, Evidence as EvidenceRow
 from zhifa.core.evidence.models import EvidenceKind as CoreEvidenceKind
 from zhifa.core.evidence.store import EvidenceStore, too_large
-from zhifa.schema.access import Access
-from zhifa.schema.auth import TokenVerifier
-from zhifa.schema.enums import from_core, graphql_enum, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
-from zhifa.schema.pages import decode_id, planner
-from zhifa.schema.relay import Node, global_id, parse_global_id
+from zhifa.schema.kit.access import Access
+from zhifa.schema.http.auth import TokenVerifier
+from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.http.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
+from zhifa.schema.kit.connections import decode_id, planner
+from zhifa.schema.kit.relay import Node, global_id, parse_global_id
 
 log = logging.getLogger("zhifa")
 

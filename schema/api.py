@@ -7,17 +7,31 @@ import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from zhifa.schema import catalog, catalog_admin, cases, complaints, entities, inspections, people, publication
-from zhifa.schema.discretion import DiscretionResult, resolve_discretion
-from zhifa.schema.enums import EntityKind
-from zhifa.schema.pages import one
-from zhifa.schema.relay import Connection, Node, PageRequest, parse_global_id
-from zhifa.schema.complaints import ComplaintMutations, ComplaintQueries
-from zhifa.schema.evidence import EvidenceMutations, EvidenceQueries
-from zhifa.schema.inspections import InspectionMutations, InspectionQueries
-from zhifa.schema.publication import PublicationMutations, PublicationQueries
-from zhifa.schema.workflow import WorkflowMutations
-from zhifa.schema.scalars import Money
+from zhifa.schema.catalog import types as catalog
+
+from zhifa.schema.catalog import admin as catalog_admin
+
+from zhifa.schema.cases import types as cases
+
+from zhifa.schema.complaints import types as complaints
+
+from zhifa.schema.entities import types as entities
+
+from zhifa.schema.inspections import types as inspections
+
+from zhifa.schema.people import types as people
+
+from zhifa.schema.publication import types as publication
+from zhifa.schema.catalog.discretion import DiscretionResult, resolve_discretion
+from zhifa.schema.kit.enums import EntityKind
+from zhifa.schema.kit.connections import one
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, parse_global_id
+from zhifa.schema.complaints.types import ComplaintMutations, ComplaintQueries
+from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries
+from zhifa.schema.inspections.types import InspectionMutations, InspectionQueries
+from zhifa.schema.publication.types import PublicationMutations, PublicationQueries
+from zhifa.schema.cases.workflow import WorkflowMutations
+from zhifa.schema.kit.scalars import Money
 from zhifa.schema.supervision import NODE_KINDS as SUPERVISION_KINDS, SupervisionMutations, SupervisionQueries
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"

@@ -137,7 +137,7 @@ class Access:
 
     async def record_reads(self, session: AsyncSession) -> None:
         if self.complaint_reads:
-            from zhifa.schema.complaints import write_identity_reads  # imported here: schema.complaints imports this module
+            from zhifa.schema.complaints.types import write_identity_reads  # imported here: schema.complaints imports this module
 
             await write_identity_reads(self, session)
         if not self.clear_reads:

@@ -16,8 +16,8 @@ from zhifa.core.catalog.service import recommend_for
 from zhifa.core.catalog.spec import ENTITY_KINDS, PENALTY_KINDS, FixedFine, ProportionalFine
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError, UserErrors
-from zhifa.schema.enums import EntityKind
-from zhifa.schema.scalars import Money
+from zhifa.schema.kit.enums import EntityKind
+from zhifa.schema.kit.scalars import Money
 
 
 @strawberry.type(description="处罚种类或措施：代码与中文名称")

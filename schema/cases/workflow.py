@@ -15,11 +15,11 @@ from zhifa.core.cases import workflow
 from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.hooks import CaseEvent
-from zhifa.schema.cases import CASE, Case
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import decode_id, one
-from zhifa.schema.planner import Planner
-from zhifa.schema.scalars import Money
+from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import decode_id, one
+from zhifa.schema.kit.planner import Planner
+from zhifa.schema.kit.scalars import Money
 
 
 @strawberry.type(description="办案步骤的结果：成功时为案件的最新状态（含新版本号），否则为错误")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginManager
-from zhifa.schema.access import Access
+from zhifa.schema.kit.access import Access
 
 
 @dataclass

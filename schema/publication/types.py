@@ -21,11 +21,11 @@ from zhifa.core.publication.models import (
     PublicationStatus,
     RepairOutcome,
 )
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, contains, decode_id, one, planner
-from zhifa.schema.planner import Kind
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
-from zhifa.schema.scalars import Money
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.schema.kit.planner import Kind
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.scalars import Money
 
 publications = PublicationRow.__table__
 
@@ -196,7 +196,7 @@ REPAIR = Kind("CreditRepair", RepairRow.__table__, _repair)
 
 async def resolve_credit_records(info: strawberry.Info, entity_id: strawberry.ID) -> list[CreditRecord]:
     """The entity's credit records, if the entity is within the viewer's reach."""
-    from zhifa.schema.entities import ENTITY
+    from zhifa.schema.entities.types import ENTITY
 
     key = decode_id(entity_id, "Entity", "entityId")
     info.context.access.require("Entity")

@@ -16,17 +16,17 @@ from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
 from zhifa.core.cases.service import NewCase, register_case
 from zhifa.core.errors import UserError as RuleError
-from zhifa.schema.catalog import ITEM, CatalogItem, items
-from zhifa.schema.discretion import Term, terms
-from zhifa.schema.entities import ENTITY, Entity
-from zhifa.schema.evidence import Evidence, resolve_case_evidence
-from zhifa.schema.enums import CaseStatus, Procedure, from_core, to_core
-from zhifa.schema.errors import UserError, run_mutation
-from zhifa.schema.pages import connection, decode_id, one, planner
-from zhifa.schema.people import AGENCY, OFFICER, Agency, Officer
-from zhifa.schema.planner import Kind, Planner, Relation
-from zhifa.schema.relay import Connection, Node, PageRequest, global_id
-from zhifa.schema.scalars import Money
+from zhifa.schema.catalog.types import ITEM, CatalogItem, items
+from zhifa.schema.catalog.discretion import Term, terms
+from zhifa.schema.entities.types import ENTITY, Entity
+from zhifa.schema.evidence.types import Evidence, resolve_case_evidence
+from zhifa.schema.kit.enums import CaseStatus, Procedure, from_core, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
+from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.kit.planner import Kind, Planner, Relation
+from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.scalars import Money
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
 case_deadlines = m.CaseDeadline.__table__
