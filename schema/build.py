@@ -8,16 +8,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from zhifa.core.plugin_manager import PluginError, PluginManager
-from zhifa.schema.catalog import types as catalog
-from zhifa.schema.cases import types as cases
-from zhifa.schema.complaints import types as complaints
-from zhifa.schema.entities import types as entities
-from zhifa.schema.inspections import types as inspections
-from zhifa.schema.people import types as people
-from zhifa.schema.publication import types as publication
 from zhifa.schema.kit.errors import ErrorCodes
 from zhifa.schema.kit.limits import MAX_TOKENS, QueryLimits
-from zhifa.schema.api import Mutation, Query
+from zhifa.schema.api import TYPES, Mutation, Query
 
 
 def _field_names(cls: type) -> set[str]:
@@ -49,10 +42,5 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
             *([DisableIntrospection] if production else []),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
-        types=[
-            people.Region, people.Agency, people.Officer, entities.Entity, catalog.CatalogItem, cases.Case,
-            publication.PublicDecision, publication.CreditRecord, publication.CreditRepair,
-            inspections.InspectionPlan, inspections.Inspection, inspections.PublicInspectionPlan,
-            complaints.Complaint,
-        ],
+        types=list(TYPES),
     )

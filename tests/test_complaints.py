@@ -26,7 +26,7 @@ from zhifa.core.complaints.models import Complaint, ComplaintEvent, ComplaintIde
 from zhifa.core.complaints.policy import SOURCES, ComplaintPolicy
 from zhifa.core.errors import UserError, UserErrors
 from zhifa.schema.build import build_schema
-from conftest import KEY, TEST_HOLIDAYS, settings_for, token
+from conftest import KEY, TEST_HOLIDAYS, token
 
 D = dt.date
 TODAY = legal_today()

@@ -14,7 +14,6 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import strawberry
-from starlette.middleware import Middleware
 
 from zhifa.core.audit.models import AuditRecord
 from zhifa.core.audit.service import verify as verify_audit
@@ -24,11 +23,12 @@ from zhifa.core.evidence import service
 from zhifa.core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
 from zhifa.core.evidence.store import DOCX, JPEG, MB, MP4, PDF, TEXT_GB18030, TEXT_UTF8, EvidenceStore
 from zhifa.core.people.models import Agency, AgencyKind, Officer
+from zhifa.schema.api import KINDS
 from zhifa.schema.kit.access import Access
 from zhifa.schema.http.app import create_app
 from zhifa.schema.http.auth import TokenVerifier
 from zhifa.schema.kit.context import Context
-from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries, UploadAwareBodyLimit, evidence_routes, upload_limit
+from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries
 from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import settings_for
 
@@ -103,21 +103,11 @@ def store(tmp_path) -> EvidenceStore:
 
 @pytest.fixture
 async def evidence_app(demo, database_url, plugins, store, monkeypatch):
-    """The real app with the evidence routes and the upload-aware body limit. Once schema.app wires
-    them itself (with the store from the environment), that wiring is what is tested; until then
-    they are added here exactly as it will add them."""
+    """The real app, with its evidence routes and upload-aware body limit, on the test's store."""
     monkeypatch.setenv("ZHIFA_EVIDENCE_DIR", str(store.root))
     monkeypatch.setenv("ZHIFA_EVIDENCE_MAX_BYTES", str(store.max_bytes))
     settings = settings_for(database_url)
     application = create_app(settings, plugins)
-    if not any(getattr(route, "path", None) == "/evidence" for route in application.routes):
-        routes = evidence_routes(
-            application.state.sessions, TokenVerifier(settings), application.state.key, store, rate_limit_per_minute=settings.rate_limit_per_minute
-        )
-        application.router.routes.extend(routes)
-        application.user_middleware = [
-            Middleware(UploadAwareBodyLimit, max_bytes=settings.max_body_bytes, upload_max_bytes=upload_limit(store))
-        ]
     async with application.router.lifespan_context(application):
         yield application
 
@@ -467,7 +457,7 @@ def graphql(evidence_app, database_url, plugins):
 
     async def run(token: str, query: str, **variables):
         viewer = verifier.viewer(f"Bearer {token}")
-        access = Access(viewer, evidence_app.state.key)
+        access = Access(viewer, evidence_app.state.key, KINDS)
         context = Context(sessions=evidence_app.state.sessions, plugins=plugins, settings=settings, access=access, **extra)
         result = await SCHEMA.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors

@@ -9,21 +9,24 @@ import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
 
+from zhifa.core.access.viewer import Scope
 from zhifa.core.cases import models as m
+from zhifa.core.supervision import reviews as review_rules
 from zhifa.core.cases.numbering import normalise_number
 from zhifa.core.cases.procedure import allowed_actions
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
 from zhifa.core.cases.service import NewCase, register_case
 from zhifa.core.errors import UserError as RuleError
-from zhifa.schema.catalog.types import ITEM, CatalogItem, items
+from zhifa.schema.catalog.types import CatalogItem, items
 from zhifa.schema.catalog.discretion import Term, terms
 from zhifa.schema.entities.types import ENTITY, Entity
 from zhifa.schema.evidence.types import Evidence, resolve_case_evidence
 from zhifa.schema.kit.enums import CaseStatus, Procedure, from_core, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.people.types import Agency, Officer
+from zhifa.schema.kit.access import Access, Predicates, RowRule
 from zhifa.schema.kit.planner import Kind, Planner, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 from zhifa.schema.kit.scalars import Money
@@ -135,6 +138,18 @@ def _event(r) -> CaseEvent:
     return CaseEvent(seq=r.seq, kind=r.kind, at=r.at, actor=r.actor, data=r.data)
 
 
+def _rows(access: Access, table: sa.Table) -> Predicates:
+    """The viewer's agencies' cases; a case sent to one of them is theirs to answer before they take
+    it over; a case file assigned to the viewer for review (案卷评查) is theirs to read."""
+    sent_here = sa.select(case_events.c.case_id).where(
+        case_events.c.kind == "transfer", case_events.c.data["to_agency_id"].as_string().in_([str(a) for a in access.agencies])
+    )
+    reach = [table.c.agency_id.in_(access.agencies), table.c.id.in_(sent_here)]
+    if access.viewer.officer_id is not None:
+        reach.append(table.c.id.in_(review_rules.assigned_cases(access.viewer.officer_id)))
+    return [sa.or_(*reach)]
+
+
 EVENT = Kind("CaseEvent", case_events, _event)
 DEADLINE = Kind("CaseDeadline", case_deadlines, _deadline)
 CASE = Kind(
@@ -142,31 +157,32 @@ CASE = Kind(
     cases,
     _case,
     {
-        "item": Relation("one", ITEM, "item_version_id"),
-        "entity": Relation("one", ENTITY, "entity_id"),
-        "agency": Relation("one", AGENCY, "agency_id"),
+        "item": Relation("one", "CatalogItem", "item_version_id"),
+        "entity": Relation("one", "Entity", "entity_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
         "officers": Relation(
             "many",
-            OFFICER,
+            "Officer",
             link=lambda ids: sa.select(case_officers.c.case_id, case_officers.c.officer_id, case_officers.c.position).where(
                 case_officers.c.case_id.in_(ids)
             ),
         ),
         "timeline": Relation(
             "many",
-            EVENT,
+            "CaseEvent",
             link=lambda ids: sa.select(case_events.c.case_id, case_events.c.id, case_events.c.seq).where(
                 case_events.c.case_id.in_(ids)
             ),
         ),
         "deadlines": Relation(
             "many",
-            DEADLINE,
+            "CaseDeadline",
             link=lambda ids: sa.select(case_deadlines.c.case_id, case_deadlines.c.id, case_deadlines.c.due_on).where(
                 case_deadlines.c.case_id.in_(ids)
             ),
         ),
     },
+    rule=RowRule(Scope.CASES, _rows),
 )
 
 

@@ -20,21 +20,21 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from zhifa.core.access.viewer import Role, descendants
+from zhifa.core.access.viewer import Role, Scope, Viewer, descendants
 from zhifa.core.clock import legal_today
 from zhifa.core.complaints import models as m, rules, service
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
 from zhifa.core.entities.masking import mask_id_number, mask_phone
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
-from zhifa.schema.kit.access import Access, forbidden
+from zhifa.schema.kit.access import Access, RowRule, forbidden
 from zhifa.schema.cases.types import CASE, Case
 from zhifa.schema.entities.types import ENTITY, Entity
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.inspections.types import INSPECTION, Inspection
 from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.people.types import Agency, Officer
 from zhifa.schema.kit.planner import Kind, Planner, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
@@ -180,9 +180,8 @@ def _complaint(r) -> Complaint:
     )
 
 
-def pending_identity_reads(access: Access) -> list[tuple[uuid.UUID, str]]:
-    """The clear reads of this request not yet recorded (`Access.complaint_reads` once wired)."""
-    return access.__dict__.setdefault("complaint_reads", [])
+async def _write_reads(session, viewer: Viewer, reads: list[tuple[uuid.UUID, str]]) -> None:
+    await service.record_identity_reads(session, viewer.subject, reads)
 
 
 def show_complainant(access: Access, obj: Complaint, row, selected: frozenset[str]) -> None:
@@ -200,26 +199,11 @@ def show_complainant(access: Access, obj: Complaint, row, selected: frozenset[st
     id_number = key.decrypt(row.complainant_id_number_cipher) if row.complainant_id_number_cipher else None
     if level is rules.Disclosure.CLEAR:
         shown = ",".join(n for n, v in (("name", name), ("phone", phone), ("id_number", id_number)) if v)
-        pending_identity_reads(access).append((row.id, shown))
+        access.note_read(_write_reads, (row.id, shown))
     else:
         name, phone, id_number = rules.mask_name(name), mask_phone(phone), mask_id_number(id_number)
     obj.complainant = Complainant(disclosure=IdentityDisclosure(level.value), name=name, phone=phone, id_number=id_number)
 
-
-async def write_identity_reads(access: Access, session) -> None:
-    """Record the pending clear reads in `session` and commit (Access.record_reads calls this once wired)."""
-    reads = pending_identity_reads(access)
-    if reads:
-        await service.record_identity_reads(session, access.viewer.subject, reads)
-        await session.commit()
-        reads.clear()
-
-
-async def _flush_reads(info: strawberry.Info) -> None:
-    access = info.context.access
-    if pending_identity_reads(access):
-        async with info.context.sessions() as session:
-            await write_identity_reads(access, session)
 
 
 def _event(r) -> ComplaintEvent:
@@ -238,36 +222,37 @@ COMPLAINT = Kind(
     complaints,
     _complaint,
     {
-        "agency": Relation("one", AGENCY, "agency_id"),
-        "receivedBy": Relation("one", AGENCY, "received_by_agency_id"),
-        "handler": Relation("one", OFFICER, "handler_id"),
-        "subject": Relation("one", ENTITY, "subject_entity_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
+        "receivedBy": Relation("one", "Agency", "received_by_agency_id"),
+        "handler": Relation("one", "Officer", "handler_id"),
+        "subject": Relation("one", "Entity", "subject_entity_id"),
         "timeline": Relation(
-            "many", EVENT,
+            "many", "ComplaintEvent",
             link=lambda ids: sa.select(complaint_events.c.complaint_id, complaint_events.c.id, complaint_events.c.seq).where(
                 complaint_events.c.complaint_id.in_(ids)
             ),
         ),
         "links": Relation(
-            "many", LINK,
+            "many", "ComplaintLink",
             link=lambda ids: sa.select(complaint_links.c.complaint_id, complaint_links.c.id, complaint_links.c.linked_on).where(
                 complaint_links.c.complaint_id.in_(ids)
             ),
         ),
         "linkedCases": Relation(
-            "many", CASE,
+            "many", "Case",
             link=lambda ids: sa.select(complaint_links.c.complaint_id, complaint_links.c.target_id, complaint_links.c.linked_on).where(
                 complaint_links.c.complaint_id.in_(ids), complaint_links.c.target_kind == "case"
             ),
         ),
         "linkedInspections": Relation(
-            "many", INSPECTION,
+            "many", "Inspection",
             link=lambda ids: sa.select(complaint_links.c.complaint_id, complaint_links.c.target_id, complaint_links.c.linked_on).where(
                 complaint_links.c.complaint_id.in_(ids), complaint_links.c.target_kind == "inspection"
             ),
         ),
     },
     show_complainant,
+    rule=RowRule(Scope.CASES, lambda access, t: [rules.visible_clause(access.agencies, t)]),
 )
 
 
@@ -341,14 +326,12 @@ async def resolve_complaints(
     where = filter_clauses(info, filter or ComplaintFilter())
     column, descending = ORDERS[order]
     result = await connection(info, COMPLAINT, where, (column, complaints.c.id), descending, page)
-    await _flush_reads(info)
     return result
 
 
 async def resolve_complaint(info: strawberry.Info, id: strawberry.ID) -> Complaint | None:
     info.context.access.require("Complaint")
     found = await one(info, COMPLAINT, decode_id(id, "Complaint", "id"))
-    await _flush_reads(info)
     return found
 
 
@@ -521,7 +504,6 @@ async def _visible(session, access: Access, complaint_id: uuid.UUID) -> m.Compla
 async def _payload(info: strawberry.Info, work) -> ComplaintPayload:
     key, errors = await run_mutation(info, work)
     complaint = await one(info, COMPLAINT, key, "complaint") if key else None
-    await _flush_reads(info)
     return ComplaintPayload(complaint=complaint, errors=errors)
 
 

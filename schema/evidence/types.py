@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio.to_thread
@@ -287,12 +287,12 @@ class EvidenceEndpoints:
         self,
         sessions: async_sessionmaker[AsyncSession],
         verifier: TokenVerifier,
-        key: DataKey,
+        access_for: Callable[[Viewer], Access],
         store: EvidenceStore | None = None,
         *,
         rate_limit_per_minute: int = 0,
     ):
-        self.sessions, self.verifier, self.key = sessions, verifier, key
+        self.sessions, self.verifier, self.access_for = sessions, verifier, access_for
         self.store = store or EvidenceStore.from_env()
         self.per_minute = rate_limit_per_minute
 
@@ -328,7 +328,7 @@ class EvidenceEndpoints:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             return _failed([too_large(self.store.max_bytes)])
-        access = Access(viewer, self.key)
+        access = self.access_for(viewer)
         form = _Form(options[b"boundary"])
         incoming, target, received = None, None, 0
         try:
@@ -403,7 +403,7 @@ class EvidenceEndpoints:
         viewer, problem = await self._guard(request, READERS)
         if problem:
             return problem
-        access = Access(viewer, self.key)
+        access = self.access_for(viewer)
         try:
             key = _path_id(request)
             async with transaction(self.sessions) as session:
@@ -433,7 +433,7 @@ class EvidenceEndpoints:
         viewer, problem = await self._guard(request, READERS)
         if problem:
             return problem
-        access = Access(viewer, self.key)
+        access = self.access_for(viewer)
         try:
             key = _path_id(request)
             async with transaction(self.sessions) as session:
@@ -452,9 +452,9 @@ def make_upload_endpoint(sessions, verifier: TokenVerifier, key: DataKey, store:
     return EvidenceEndpoints(sessions, verifier, key, store, rate_limit_per_minute=rate_limit_per_minute).upload
 
 
-def evidence_routes(sessions, verifier: TokenVerifier, key: DataKey, store: EvidenceStore | None = None, *, rate_limit_per_minute: int = 0) -> list[Route]:
+def evidence_routes(sessions, verifier: TokenVerifier, access_for, store: EvidenceStore | None = None, *, rate_limit_per_minute: int = 0) -> list[Route]:
     """Upload, download and verify, to add to the app's routes."""
-    return EvidenceEndpoints(sessions, verifier, key, store, rate_limit_per_minute=rate_limit_per_minute).routes()
+    return EvidenceEndpoints(sessions, verifier, access_for, store, rate_limit_per_minute=rate_limit_per_minute).routes()
 
 
 class _Form:

@@ -26,6 +26,7 @@ from zhifa.core.plugin_manager import PluginManager, PluginsConfig
 from zhifa.core.supervision.rubric import rubric_in_force
 from zhifa.schema.kit.access import Access
 from zhifa.schema.http.auth import TokenVerifier
+from zhifa.schema.api import KINDS
 from zhifa.schema.build import build_schema
 from zhifa.schema.kit.context import Context
 from zhifa.schema.http.documents import make_document_endpoint
@@ -115,8 +116,11 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     rubric_in_force(settings.review_rubric_file)  # 案卷评查标准, read once: a bad file stops start-up (RUBRIC_INVALID)
     evidence_store = EvidenceStore.from_env()  # ZHIFA_EVIDENCE_DIR (./var/evidence), ZHIFA_EVIDENCE_MAX_BYTES
 
+    def access_for(viewer) -> Access:
+        return Access(viewer, key, KINDS)
+
     def make_context(viewer) -> Context:
-        return Context(sessions=sessions, plugins=plugins, settings=settings, access=Access(viewer, key), calendar=calendar)
+        return Context(sessions=sessions, plugins=plugins, settings=settings, access=access_for(viewer), calendar=calendar)
 
     graphql_app = GraphQLApp(build_schema(plugins, production=settings.production), make_context, settings.production)
 
@@ -150,10 +154,10 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, key, settings.rate_limit_per_minute)),
-            Route("/supervision/ledger.xlsx", make_ledger_endpoint(sessions, verifier, key, settings.rate_limit_per_minute)),
+            Route("/cases/{case_id}/documents/{doc_type}", make_document_endpoint(sessions, verifier, access_for, settings.rate_limit_per_minute)),
+            Route("/supervision/ledger.xlsx", make_ledger_endpoint(sessions, verifier, access_for, settings.rate_limit_per_minute)),
             Route("/healthz", healthz),
-            *evidence_routes(sessions, verifier, key, evidence_store, rate_limit_per_minute=settings.rate_limit_per_minute),
+            *evidence_routes(sessions, verifier, access_for, evidence_store, rate_limit_per_minute=settings.rate_limit_per_minute),
         ],
         middleware=[
             Middleware(UploadAwareBodyLimit, max_bytes=settings.max_body_bytes, upload_max_bytes=upload_limit(evidence_store))

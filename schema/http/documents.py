@@ -9,8 +9,6 @@ from starlette.responses import Response
 
 from zhifa.core.documents import DocumentType
 from zhifa.core.errors import UserError
-from zhifa.schema.kit.access import Access
-from zhifa.schema.cases.types import CASE
 from zhifa.schema.http.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
 from zhifa.schema.kit.relay import parse_global_id
@@ -18,7 +16,7 @@ from zhifa.schema.kit.relay import parse_global_id
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def make_document_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0):
+def make_document_endpoint(sessions, verifier, access_for, rate_limit_per_minute: int = 0):
     from zhifa.core.cases.paperwork import case_document
 
     async def document(request: Request) -> Response:
@@ -30,15 +28,15 @@ def make_document_endpoint(sessions, verifier, key, rate_limit_per_minute: int =
             doc_type = DocumentType(request.path_params["doc_type"])
         except ValueError:
             return refuse(404, "DOCUMENT_TYPE_UNKNOWN", "文书类型：" + "、".join(t.value for t in DocumentType))
-        access = Access(viewer, key)
+        access = access_for(viewer)
         if parsed is None or parsed[0] != "Case" or not access.readable("Case"):
             return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
         async with sessions() as session:
             await access.prepare(session)
-            if not await Planner(session, access).exists(CASE, parsed[1]):
+            if not await Planner(session, access).exists("Case", parsed[1]):
                 return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
             try:
-                number, body = await case_document(session, parsed[1], doc_type, key, viewer.sees_personal_data)
+                number, body = await case_document(session, parsed[1], doc_type, access.key, viewer.sees_personal_data)
             except UserError as exc:
                 return refuse(409, exc.code, exc.message)
         filename = quote(f"{number}{doc_type.label}.docx")

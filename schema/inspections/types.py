@@ -15,7 +15,6 @@ import datetime as dt
 import enum
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -51,7 +50,8 @@ from zhifa.schema.entities import types as entities
 from zhifa.schema.people import types as people
 from zhifa.schema.kit.enums import EntityKind, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import decode_id, one, planner
+from zhifa.schema.kit.access import RowRule
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections, merge_selections
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
 
@@ -73,21 +73,6 @@ RecusalReason = graphql_enum(CoreRecusalReason, "RecusalReason", "回避事由")
 
 # ---------------------------------------------------------------------------------------------
 # Reading rules
-
-
-def _require_read(info: strawberry.Info) -> None:
-    viewer = info.context.access.viewer
-    if viewer.is_public:
-        raise GraphQLError("请先登录（需要 Bearer 令牌）", extensions={"code": "UNAUTHENTICATED"})
-    if viewer.has(Role.PROVINCIAL) and Scope.CASES.value not in viewer.scopes:
-        raise GraphQLError("当前账号无权读取检查记录", extensions={"code": "FORBIDDEN"})
-
-
-def _scope(info: strawberry.Info, kind: str, table: sa.Table) -> list[sa.ColumnElement[bool]]:
-    reach = info.context.access.reach
-    if reach is None:
-        return [sa.false()]
-    return jurisdiction.where(kind, table, reach.agencies)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,22 +127,14 @@ class Inspection(Node):
     inspectors: list[people.Officer] = strawberry.field(default_factory=list, description="检查人员（仅显示本机关可见的人员）")
     key: strawberry.Private[uuid.UUID] = None
     raw_points: strawberry.Private[list] = None
-    loaded_results: strawberry.Private[dict | None] = None
-    loaded_replaced: strawberry.Private[list | None] = None
+    replaced_visits: list[ReplacedVisit] = strawberry.field(
+        default_factory=list, description="本次联合检查合并的单独检查（每个领域由负责的执法主体原本要单独上门一次）"
+    )
+    loaded_results: strawberry.Private[dict] = None
 
     @strawberry.field(description="检查要点及结果，按领域分组排列")
-    async def points(self, info: strawberry.Info) -> list[InspectionPoint]:
-        if self.loaded_results is None:
-            async with planner(info) as plan:
-                self.loaded_results = (await _results(plan, [self.key])).get(self.key, {})
-        return [_point(p, self.loaded_results.get(p["code"])) for p in self.raw_points]
-
-    @strawberry.field(description="本次联合检查合并的单独检查（每个领域由负责的执法主体原本要单独上门一次）")
-    async def replaced_visits(self, info: strawberry.Info) -> list[ReplacedVisit]:
-        if self.loaded_replaced is None:
-            async with planner(info) as plan:
-                self.loaded_replaced = (await _replaced(plan, [self.key], _field_selections(info))).get(self.key, [])
-        return self.loaded_replaced
+    def points(self) -> list[InspectionPoint]:
+        return [_point(p, (self.loaded_results or {}).get(p["code"])) for p in self.raw_points]
 
 
 def _inspection(r) -> Inspection:
@@ -170,21 +147,26 @@ def _inspection(r) -> Inspection:
     )
 
 
+def _rows(kind: str) -> RowRule:
+    return RowRule(Scope.CASES, lambda access, t: jurisdiction.where(kind, t, access.agencies))
+
+
 INSPECTION = Kind(
     "Inspection",
     inspections_table,
     _inspection,
     {
-        "entity": Relation("one", entities.ENTITY, "entity_id"),
-        "agency": Relation("one", people.AGENCY, "agency_id"),
+        "entity": Relation("one", "Entity", "entity_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
         "inspectors": Relation(
             "many",
-            people.OFFICER,
+            "Officer",
             link=lambda ids: sa.select(inspectors_table.c.inspection_id, inspectors_table.c.officer_id, inspectors_table.c.position).where(
                 inspectors_table.c.inspection_id.in_(ids)
             ),
         ),
     },
+    rule=_rows("Inspection"),
 )
 
 
@@ -275,8 +257,8 @@ class InspectionPlan(Node):
     version: int
     agency: people.Agency | None = None
     key: strawberry.Private[uuid.UUID] = None
-    loaded_draw: strawberry.Private[Any] = None
-    loaded_tasks: strawberry.Private[list | None] = None
+    draw: InspectionDraw | None = strawberry.field(default=None, description="抽取记录（尚未抽取时为 null）")
+    tasks: list[Inspection] = strawberry.field(default_factory=list, description="抽取产生的检查任务")
 
     @strawberry.field(description="结果公示期限：检查期限结束后 20 个工作日；工作日历尚无该年度安排时为 null")
     def results_due_on(self, info: strawberry.Info) -> dt.date | None:
@@ -284,20 +266,6 @@ class InspectionPlan(Node):
             return info.context.calendar.add_working_days(self.ends_on, RESULTS_DUE_WORKING_DAYS)
         except RuleError:  # a year the working-day calendar does not know yet
             return None
-
-    @strawberry.field(description="抽取记录（尚未抽取时为 null）")
-    async def draw(self, info: strawberry.Info) -> InspectionDraw | None:
-        if self.loaded_draw is None:
-            async with planner(info) as plan:
-                self.loaded_draw = (await _draws(plan, [self.key])).get(self.key, False)
-        return self.loaded_draw or None
-
-    @strawberry.field(description="抽取产生的检查任务")
-    async def tasks(self, info: strawberry.Info) -> list[Inspection]:
-        if self.loaded_tasks is None:
-            async with planner(info) as plan:
-                self.loaded_tasks = (await _tasks(info, plan, [self.key], _field_selections(info))).get(self.key, [])
-        return self.loaded_tasks
 
 
 def _plan(r) -> InspectionPlan:
@@ -316,115 +284,53 @@ def _plan(r) -> InspectionPlan:
     )
 
 
-PLAN = Kind("InspectionPlan", plans_table, _plan, {"agency": Relation("one", people.AGENCY, "agency_id")})
+PLAN = Kind("InspectionPlan", plans_table, _plan, {"agency": Relation("one", "Agency", "agency_id")}, rule=_rows("InspectionPlan"))
 
 
 # ---------------------------------------------------------------------------------------------
-# Planned loading of the nested details (one statement per relation per level)
+# Nested details, loaded for a whole page by the planner (one statement per relation per level)
 
 
 def _field_selections(info: strawberry.Info) -> list:
     return [s for f in info.selected_fields for s in f.selections]
 
 
-async def _results(plan: Planner, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+async def _results(plan: Planner, ids: list[uuid.UUID], _selections) -> dict[uuid.UUID, dict[str, Any]]:
     found: dict[uuid.UUID, dict[str, Any]] = defaultdict(dict)
-    if ids:
-        for r in await plan.session.execute(sa.select(ResultRow.__table__).where(ResultRow.__table__.c.inspection_id.in_(ids))):
-            found[r.inspection_id][r.point_code] = r
+    for r in await plan.session.execute(sa.select(ResultRow.__table__).where(ResultRow.__table__.c.inspection_id.in_(ids))):
+        found[r.inspection_id][r.point_code] = r
     return found
 
 
 async def _replaced(plan: Planner, ids: list[uuid.UUID], selections: list) -> dict[uuid.UUID, list[ReplacedVisit]]:
-    rows = (await plan.session.execute(sa.select(MergedVisit.__table__).where(MergedVisit.__table__.c.inspection_id.in_(ids)))).all() if ids else []
+    rows = (await plan.session.execute(sa.select(MergedVisit.__table__).where(MergedVisit.__table__.c.inspection_id.in_(ids)))).all()
     sub = child_selections(selections, "agency") or []
-    agencies = await plan.by_ids(people.AGENCY, {r.agency_id for r in rows}, sub) if sub else {}
+    agencies = await plan.by_ids(plan.kind("Agency"), {r.agency_id for r in rows}, sub) if sub else {}
     found: dict[uuid.UUID, list[ReplacedVisit]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (r.domain_code, str(r.agency_id))):
         found[r.inspection_id].append(ReplacedVisit(agency=agencies.get(r.agency_id), domain=r.domain_code, checklist_codes=list(r.checklist_codes)))
     return found
 
 
-async def _attach_inspections(info: strawberry.Info, plan: Planner, pairs: list, selections: list) -> None:
-    selected = merge_selections(selections)
-    ids = [row.id for _, row in pairs]
-    if "points" in selected:
-        found = await _results(plan, ids)
-        for obj, row in pairs:
-            obj.loaded_results = found.get(row.id, {})
-    if "replacedVisits" in selected:
-        sub = [s for f in selected["replacedVisits"] for s in f.selections]
-        found = await _replaced(plan, ids, sub)
-        for obj, row in pairs:
-            obj.loaded_replaced = found.get(row.id, [])
-
-
-async def _draws(plan: Planner, ids: list[uuid.UUID]) -> dict[uuid.UUID, InspectionDraw]:
-    if not ids:
-        return {}
+async def _draws(plan: Planner, ids: list[uuid.UUID], _selections) -> dict[uuid.UUID, InspectionDraw]:
     rows = await plan.session.execute(sa.select(DrawRow.__table__).where(DrawRow.__table__.c.plan_id.in_(ids)))
     return {r.plan_id: _draw(r) for r in rows}
 
 
-async def _tasks(info: strawberry.Info, plan: Planner, plan_ids: list[uuid.UUID], selections: list) -> dict[uuid.UUID, list[Inspection]]:
-    if not plan_ids:
-        return {}
-    stmt = (
-        sa.select(inspections_table)
-        .where(inspections_table.c.plan_id.in_(plan_ids), *_scope(info, "Inspection", inspections_table))
-        .order_by(inspections_table.c.plan_id, inspections_table.c.entity_id)
-    )
-    pairs = await plan.rows(INSPECTION, stmt, selections)
-    await _attach_inspections(info, plan, pairs, selections)
+async def _tasks(plan: Planner, plan_ids: list[uuid.UUID], selections: list) -> dict[uuid.UUID, list[Inspection]]:
+    stmt = plan.scoped(INSPECTION, sa.select(inspections_table).where(inspections_table.c.plan_id.in_(plan_ids)))
+    pairs = await plan.rows(INSPECTION, stmt.order_by(inspections_table.c.plan_id, inspections_table.c.entity_id), selections)
     found: dict[uuid.UUID, list[Inspection]] = defaultdict(list)
     for obj, row in pairs:
         found[row.plan_id].append(obj)
     return found
 
 
-async def _attach_plans(info: strawberry.Info, plan: Planner, pairs: list, selections: list) -> None:
-    selected = merge_selections(selections)
-    ids = [row.id for _, row in pairs]
-    if "draw" in selected:
-        found = await _draws(plan, ids)
-        for obj, row in pairs:
-            obj.loaded_draw = found.get(row.id, False)
-    if "tasks" in selected:
-        sub = [s for f in selected["tasks"] for s in f.selections]
-        found = await _tasks(info, plan, ids, sub)
-        for obj, row in pairs:
-            obj.loaded_tasks = found.get(row.id, [])
-
-
-Attach = Callable[[strawberry.Info, Planner, list, list], Awaitable[None]]
-
-
-async def _page(info: strawberry.Info, kind: Kind, where: list, order: tuple, page: PageRequest, attach: Attach) -> Connection:
-    _require_read(info)
-    selections = _field_selections(info)
-    node_selection = child_selections(selections, "edges", "node") or []
-    async with planner(info) as plan:
-        base = sa.select(kind.table).where(*where, *_scope(info, kind.name, kind.table))
-        stmt, size = keyset(base, order, True, page)
-        pairs = await plan.rows(kind, stmt, node_selection, shown=size)
-        await attach(info, plan, pairs[:size], node_selection)
-        total = 0
-        if "totalCount" in merge_selections(selections):
-            total = await plan.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    keys = [tuple(getattr(row, c.key) for c in order) for _, row in pairs]
-    return make_connection([obj for obj, _ in pairs], keys, size, page, total)
-
-
-async def _one(info: strawberry.Info, kind: Kind, key: uuid.UUID | None, attach: Attach, *path: str) -> Any | None:
-    if key is None:
-        return None
-    selections = _field_selections(info)
-    nested = (child_selections(selections, *path) if path else selections) or []
-    async with planner(info) as plan:
-        stmt = sa.select(kind.table).where(kind.table.c.id == key, *_scope(info, kind.name, kind.table))
-        pairs = await plan.rows(kind, stmt, nested)
-        await attach(info, plan, pairs, nested)
-    return pairs[0][0] if pairs else None
+INSPECTION.relations.update(
+    points=Relation("batch", load=_results, default=dict, attr="loaded_results"),
+    replacedVisits=Relation("batch", load=_replaced, default=list),
+)
+PLAN.relations.update(draw=Relation("batch", load=_draws), tasks=Relation("batch", load=_tasks, default=list))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,7 +363,7 @@ async def resolve_plans(info: strawberry.Info, filter: InspectionPlanFilter | No
         where.append(plans_table.c.status == f.status.value)
     if f.year:
         where.append(plans_table.c.starts_on.between(dt.date(f.year, 1, 1), dt.date(f.year, 12, 31)))
-    return await _page(info, PLAN, where, (plans_table.c.starts_on, plans_table.c.id), page, _attach_plans)
+    return await connection(info, PLAN, where, (plans_table.c.starts_on, plans_table.c.id), True, page)
 
 
 async def resolve_inspections(info: strawberry.Info, filter: InspectionFilter | None, page: PageRequest) -> Connection[Inspection]:
@@ -476,7 +382,7 @@ async def resolve_inspections(info: strawberry.Info, filter: InspectionFilter | 
         where.append(t.c.planned_on >= f.from_)
     if f.to:
         where.append(t.c.planned_on <= f.to)
-    return await _page(info, INSPECTION, where, (t.c.planned_on, t.c.id), page, _attach_inspections)
+    return await connection(info, INSPECTION, where, (t.c.planned_on, t.c.id), True, page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,7 +409,7 @@ async def resolve_verify_draw(info: strawberry.Info, plan_id: strawberry.ID) -> 
         if access.viewer.is_public or (access.viewer.has(Role.PROVINCIAL) and Scope.CASES.value not in access.viewer.scopes):
             stmt = stmt.where(plans_table.c.status == CorePlanStatus.CLOSED.value)
         else:
-            stmt = stmt.where(*_scope(info, "InspectionPlan", plans_table))
+            stmt = stmt.where(*access.where("InspectionPlan", plans_table))
         if await plan.session.scalar(stmt) is None:
             return None
         check = await service.verify_draw(plan.session, key)
@@ -665,13 +571,13 @@ def _rate(f: figures.Figures) -> str | None:
 
 
 async def resolve_reduction(info: strawberry.Info, start: dt.date, end: dt.date, agency_id: strawberry.ID | None) -> InspectionReduction:
-    _require_read(info)
+    info.context.access.require("Inspection")
     if end < start:
         raise GraphQLError("结束日期不能早于开始日期", extensions={"code": "PERIOD_INVALID", "field": "to"})
     agency = decode_id(agency_id, "Agency", "agencyId")
     selections = _field_selections(info)
     async with planner(info) as plan:
-        report = await service.reduction_report(plan.session, start, end, _scope(info, "Inspection", inspections_table), agency)
+        report = await service.reduction_report(plan.session, start, end, plan.access.where("Inspection", inspections_table), agency)
         rows_e = report.by_entity[:MAX_LIST]
         found_e = await plan.by_ids(entities.ENTITY, [uuid.UUID(f.key) for f in rows_e], child_selections(selections, "byEntity", "entity") or []) if rows_e else {}
         found_a = await plan.by_ids(people.AGENCY, [uuid.UUID(f.key) for f in report.by_agency], child_selections(selections, "byAgency", "agency") or []) if report.by_agency else {}
@@ -900,7 +806,7 @@ class InspectionPlanPayload:
 
 async def _plan_payload(info: strawberry.Info, work) -> InspectionPlanPayload:
     key, errors = await run_mutation(info, work)
-    return InspectionPlanPayload(plan=await _one(info, PLAN, key, _attach_plans, "plan") if key else None, errors=errors)
+    return InspectionPlanPayload(plan=await one(info, PLAN, key, "plan") if key else None, errors=errors)
 
 
 async def _plan_as_enforcer(info: strawberry.Info, session, plan_id: strawberry.ID) -> uuid.UUID:
@@ -1049,7 +955,7 @@ class InspectionPayload:
 
 async def _inspection_payload(info: strawberry.Info, work) -> InspectionPayload:
     key, errors = await run_mutation(info, work)
-    return InspectionPayload(inspection=await _one(info, INSPECTION, key, _attach_inspections, "inspection") if key else None, errors=errors)
+    return InspectionPayload(inspection=await one(info, INSPECTION, key, "inspection") if key else None, errors=errors)
 
 
 async def resolve_record_joint(info: strawberry.Info, input: RecordJointVisitInput) -> InspectionPayload:
@@ -1146,7 +1052,7 @@ async def resolve_open_lead(info: strawberry.Info, input: OpenInspectionLeadInpu
     keys, errors = await run_mutation(info, work)
     if not keys:
         return InspectionLeadPayload(inspection=None, case=None, errors=errors)
-    inspection = await _one(info, INSPECTION, keys[0], _attach_inspections, "inspection")
+    inspection = await one(info, INSPECTION, keys[0], "inspection")
     case = await one(info, cases.CASE, keys[1], "case")
     return InspectionLeadPayload(inspection=inspection, case=case, errors=errors)
 
@@ -1166,8 +1072,8 @@ class InspectionQueries:
 
     @strawberry.field(description="按 ID 取一个抽查计划")
     async def inspection_plan(self, info: strawberry.Info, id: strawberry.ID) -> InspectionPlan | None:
-        _require_read(info)
-        return await _one(info, PLAN, decode_id(id, "InspectionPlan", "id"), _attach_plans)
+        info.context.access.require("InspectionPlan")
+        return await one(info, PLAN, decode_id(id, "InspectionPlan", "id"))
 
     @strawberry.field(description="检查记录（双随机任务和联合检查）。每页最多 100 条")
     async def inspections(
@@ -1178,8 +1084,8 @@ class InspectionQueries:
 
     @strawberry.field(description="按 ID 取一次检查")
     async def inspection(self, info: strawberry.Info, id: strawberry.ID) -> Inspection | None:
-        _require_read(info)
-        return await _one(info, INSPECTION, decode_id(id, "Inspection", "id"), _attach_inspections)
+        info.context.access.require("Inspection")
+        return await one(info, INSPECTION, decode_id(id, "Inspection", "id"))
 
     @strawberry.field(description="复核抽取：按记录的种子和冻结名录重新抽取并比对摘要；结果已公示的计划任何人可复核")
     async def verify_draw(self, info: strawberry.Info, plan_id: strawberry.ID) -> DrawVerification | None:

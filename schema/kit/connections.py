@@ -30,12 +30,13 @@ def _selections(info: strawberry.Info) -> list:
 
 async def connection(
     info: strawberry.Info,
-    kind: Kind,
+    kind: Kind | str,
     where: list[sa.ColumnElement[bool]],
     order: tuple[sa.Column, ...],
     descending: bool,
     page: PageRequest,
 ) -> Connection:
+    kind = info.context.access.kinds[kind] if isinstance(kind, str) else kind
     info.context.access.require(kind.name)
     selections = _selections(info)
     node_selection = child_selections(selections, "edges", "node") or []
@@ -50,7 +51,7 @@ async def connection(
     return make_connection([obj for obj, _ in pairs], keys, size, page, total)
 
 
-async def one(info: strawberry.Info, kind: Kind, key: Any, *path: str) -> Any | None:
+async def one(info: strawberry.Info, kind: Kind | str, key: Any, *path: str) -> Any | None:
     """One object by id if the viewer may see it, with what the selection under `path` asks for."""
     selections = _selections(info)
     nested = child_selections(selections, *path) if path else selections

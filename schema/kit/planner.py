@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,19 +19,28 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from zhifa.schema.kit.access import Access
+from zhifa.schema.kit.access import OPEN, Access, RowRule
+
+
+# A batch loader: the planner, the ids of the page's rows, and the field's sub-selections, to values by id.
+Loader = Callable[["Planner", list[uuid.UUID], list[Selection]], Awaitable[dict[uuid.UUID, Any]]]
 
 
 @dataclass
 class Relation:
-    """A nested field. `one`: the row's `column` holds the target's id. `many`: `link(ids)` returns
-    rows of (source id, target id, position) for the source ids. `values`: `link(ids)` returns
-    (source id, value) for a list of plain values."""
+    """A nested field, its target named by kind (the kind may live in another domain package).
+    `one`: the row's `column` holds the target's id. `many`: `link(ids)` returns rows of (source id,
+    target id, position) for the source ids. `values`: `link(ids)` returns (source id, value) for a
+    list of plain values. `batch`: `load` computes the values of a whole page at once; rows it leaves
+    out get `default()`. `attr`: the object attribute to fill (default: the field's snake_case name)."""
 
-    kind: str
-    target: Kind | None = None
+    shape: str
+    target: str | None = None
     column: str | None = None
     link: Callable[[Sequence[uuid.UUID]], sa.Select] | None = None
+    load: Loader | None = None
+    default: Callable[[], Any] = lambda: None
+    attr: str | None = None
 
 
 @dataclass
@@ -43,6 +52,7 @@ class Kind:
     # Adjusts built objects for the viewer (e.g. decrypting and masking personal data); it is handed
     # the selected field names, so nothing the query did not ask for is decrypted or logged as read.
     present: Callable[[Access, Any, Any, frozenset[str]], None] | None = None
+    rule: RowRule = OPEN  # which rows the viewer may read (kit.access)
 
 
 def merge_selections(selections: Iterable[Selection]) -> dict[str, list[SelectedField]]:
@@ -74,13 +84,19 @@ class Planner:
     def __init__(self, session: AsyncSession, access: Access):
         self.session, self.access = session, access
 
-    def scoped(self, kind: Kind, stmt: sa.Select) -> sa.Select:
+    def kind(self, kind: Kind | str) -> Kind:
+        """A kind, or one named by another domain package (the root registers every kind)."""
+        return self.access.kinds[kind] if isinstance(kind, str) else kind
+
+    def scoped(self, kind: Kind | str, stmt: sa.Select) -> sa.Select:
+        kind = self.kind(kind)
         return stmt.where(*self.access.where(kind.name, kind.table))
 
-    async def rows(self, kind: Kind, stmt: sa.Select, selections: list[Selection], *, shown: int | None = None) -> list[tuple[Any, Any]]:
+    async def rows(self, kind: Kind | str, stmt: sa.Select, selections: list[Selection], *, shown: int | None = None) -> list[tuple[Any, Any]]:
         """Run a statement over `kind.table` (already scoped) and attach what the selection asks for.
         Only the first `shown` rows are presented and completed: a page's look-ahead row, fetched to
         learn whether there is more, is never decrypted, logged as read or given relations."""
+        kind = self.kind(kind)
         rows = (await self.session.execute(stmt)).all()
         pairs = [(kind.build(r), r) for r in rows]
         visible = pairs[:shown] if shown is not None else pairs
@@ -91,14 +107,15 @@ class Planner:
         await self._attach(kind, visible, selections)
         return pairs
 
-    async def by_ids(self, kind: Kind, ids: Iterable[uuid.UUID], selections: list[Selection]) -> dict[uuid.UUID, Any]:
-        ids = list(ids)
+    async def by_ids(self, kind: Kind | str, ids: Iterable[uuid.UUID], selections: list[Selection]) -> dict[uuid.UUID, Any]:
+        kind, ids = self.kind(kind), list(ids)
         if not ids:
             return {}
         stmt = self.scoped(kind, sa.select(kind.table).where(kind.table.c.id.in_(ids)))
         return {row.id: obj for obj, row in await self.rows(kind, stmt, selections)}
 
-    async def exists(self, kind: Kind, key: uuid.UUID) -> bool:
+    async def exists(self, kind: Kind | str, key: uuid.UUID) -> bool:
+        kind = self.kind(kind)
         stmt = self.scoped(kind, sa.select(kind.table.c.id).where(kind.table.c.id == key))
         return (await self.session.scalar(stmt)) is not None
 
@@ -109,17 +126,17 @@ class Planner:
         for name, relation in kind.relations.items():
             if name in selected:
                 sub = [s for f in selected[name] for s in f.selections]
-                fill = {"one": self._one, "many": self._many, "values": self._values}[relation.kind]
-                await fill(relation, _attr(name), pairs, sub)
+                fill = {"one": self._one, "many": self._many, "values": self._values, "batch": self._batch}[relation.shape]
+                await fill(relation, relation.attr or _attr(name), pairs, sub)
 
     async def _one(self, rel: Relation, attr: str, pairs, sub) -> None:
-        built = await self.by_ids(rel.target, {getattr(row, rel.column) for _, row in pairs} - {None}, sub)
+        built = await self.by_ids(self.kind(rel.target), {getattr(row, rel.column) for _, row in pairs} - {None}, sub)
         for obj, row in pairs:
             setattr(obj, attr, built.get(getattr(row, rel.column)))
 
     async def _many(self, rel: Relation, attr: str, pairs, sub) -> None:
         links = (await self.session.execute(rel.link([row.id for _, row in pairs]))).all()
-        built = await self.by_ids(rel.target, {target for _, target, _ in links}, sub)
+        built = await self.by_ids(self.kind(rel.target), {target for _, target, _ in links}, sub)
         grouped: dict[uuid.UUID, list[tuple[Any, Any]]] = defaultdict(list)
         for source, target, position in links:
             if target in built:  # out of the viewer's reach: left out, never shown
@@ -133,6 +150,12 @@ class Planner:
             grouped[source].append(value)
         for obj, row in pairs:
             setattr(obj, attr, sorted(grouped[row.id]))
+
+
+    async def _batch(self, rel: Relation, attr: str, pairs, sub) -> None:
+        found = await rel.load(self, [row.id for _, row in pairs], sub)
+        for obj, row in pairs:
+            setattr(obj, attr, found[row.id] if row.id in found else rel.default())
 
 
 def _attr(graphql_name: str) -> str:

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
+PAGE_ARGS = f"first/after 向后翻页，last/before 向前翻页；每页最多 {MAX_PAGE} 条"  # said in each list's description
 T = TypeVar("T")
 
 

@@ -12,6 +12,8 @@ import strawberry
 from zhifa.core.people import models as m
 from zhifa.schema.kit.enums import AgencyKind, CertificateStatus, OfficerRole, RegionLevel, from_core
 from zhifa.schema.kit.connections import connection, contains, decode_id
+from zhifa.core.access.viewer import Scope
+from zhifa.schema.kit.access import RowRule
 from zhifa.schema.kit.planner import Kind, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
@@ -83,11 +85,11 @@ def _codes(link: sa.Table, key: sa.Column):
 
 
 REGION = Kind("Region", regions, _region)
-REGION.relations["parent"] = Relation("one", REGION, "parent_id")
+REGION.relations["parent"] = Relation("one", "Region", "parent_id")
 AGENCY = Kind("Agency", agencies, _agency)
 AGENCY.relations.update(
-    region=Relation("one", REGION, "region_id"),
-    parent=Relation("one", AGENCY, "parent_id"),
+    region=Relation("one", "Region", "region_id"),
+    parent=Relation("one", "Agency", "parent_id"),
     domainCodes=Relation("values", link=_codes(agency_domains, agency_domains.c.agency_id)),
 )
 OFFICER = Kind(
@@ -95,9 +97,10 @@ OFFICER = Kind(
     officers,
     _officer,
     {
-        "agency": Relation("one", AGENCY, "agency_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
         "domainCodes": Relation("values", link=_codes(officer_domains, officer_domains.c.officer_id)),
     },
+    rule=RowRule(Scope.OFFICERS, lambda access, t: [t.c.agency_id.in_(access.agencies)]),
 )
 
 

@@ -9,9 +9,10 @@ import enum
 import sqlalchemy as sa
 import strawberry
 
+from zhifa.core.access.viewer import Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.models import Case as CaseRow
+from zhifa.core.models import Case as CaseRow, Entity as EntityRow
 from zhifa.core.publication import service
 from zhifa.core.publication.models import (
     CreditRecord as CreditRow,
@@ -23,6 +24,7 @@ from zhifa.core.publication.models import (
 )
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.schema.kit.access import Access, Predicates, RowRule
 from zhifa.schema.kit.planner import Kind
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 from zhifa.schema.kit.scalars import Money
@@ -190,8 +192,19 @@ def _repair(r) -> CreditRepair:
     return CreditRepair(id=global_id("CreditRepair", r.id), applied_on=r.applied_on, outcome=RepairOutcome(r.outcome).value, decided_on=r.decided_on, reason=r.reason)
 
 
-CREDIT = Kind("CreditRecord", CreditRow.__table__, _credit)
-REPAIR = Kind("CreditRepair", RepairRow.__table__, _repair)
+def _credit_rows(access: Access, table: sa.Table) -> Predicates:
+    """Credit records follow the entity they belong to."""
+    visible = sa.select(EntityRow.id).where(*access.where("Entity", EntityRow.__table__))
+    return [table.c.entity_id.in_(visible)]
+
+
+def _repair_rows(access: Access, table: sa.Table) -> Predicates:
+    records = CreditRow.__table__
+    return [table.c.credit_record_id.in_(sa.select(records.c.id).where(*_credit_rows(access, records)))]
+
+
+CREDIT = Kind("CreditRecord", CreditRow.__table__, _credit, rule=RowRule(Scope.ENTITIES, _credit_rows))
+REPAIR = Kind("CreditRepair", RepairRow.__table__, _repair, rule=RowRule(Scope.ENTITIES, _repair_rows))
 
 
 async def resolve_credit_records(info: strawberry.Info, entity_id: strawberry.ID) -> list[CreditRecord]:

@@ -167,7 +167,7 @@ async def resolve_ledger(info: strawberry.Info, year: int | None, start: dt.date
     )
 
 
-def make_ledger_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0):
+def make_ledger_endpoint(sessions, verifier, access_for, rate_limit_per_minute: int = 0):
     """GET /supervision/ledger.xlsx?year=YYYY (or from=&to=, agencyId=): the workbook, same bearer
     token and jurisdiction as `responsibilityLedger`."""
 
@@ -186,7 +186,7 @@ def make_ledger_endpoint(sessions, verifier, key, rate_limit_per_minute: int = 0
             return refuse(400, "BAD_REQUEST", "year 应为整数，from、to 应为 YYYY-MM-DD 日期")
         except GraphQLError as exc:
             return refuse(400, (exc.extensions or {}).get("code", "BAD_REQUEST"), exc.message)
-        access = Access(viewer, key)
+        access = access_for(viewer)
         async with sessions() as session:
             try:
                 scope = await ledger_agencies(session, access, agency)

@@ -23,11 +23,11 @@ import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
 
-from zhifa.core.access.viewer import Role
+from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import campaigns as campaign_service, letters as letter_service, models as m, rectification as rules
-from zhifa.schema.kit.access import Access
+from zhifa.schema.kit.access import Access, RowRule
 from zhifa.schema.kit.enums import from_core, graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
@@ -170,33 +170,41 @@ def _event(r) -> SupervisionLetterEvent:
     return SupervisionLetterEvent(seq=r.seq, kind=r.kind, on=r.happened_on, at=r.at, actor=r.actor, data=r.data)
 
 
-EVENT = Kind(rules.LETTER_EVENT, events_t, _event)
-CAMPAIGN = Kind(rules.CAMPAIGN, campaigns_t, _campaign, {"organiser": Relation("one", AGENCY, "organiser_agency_id")})
+def _rows(kind: str) -> RowRule:
+    """Letters and rectification records: the organising or addressed agencies, and those above."""
+    return RowRule(Scope.CASES, lambda access, t: rules.where(kind, t, access.agencies, access.reach.overseers))
+
+
+EVENT = Kind(rules.LETTER_EVENT, events_t, _event, rule=_rows(rules.LETTER_EVENT))
+CAMPAIGN = Kind(rules.CAMPAIGN, campaigns_t, _campaign, {"organiser": Relation("one", "Agency", "organiser_agency_id")}, rule=_rows(rules.CAMPAIGN))
 LETTER = Kind(
     rules.LETTER,
     letters_t,
     _letter,
     {
-        "issuingAgency": Relation("one", AGENCY, "issuing_agency_id"),
-        "agency": Relation("one", AGENCY, "agency_id"),
-        "campaign": Relation("one", CAMPAIGN, "campaign_id"),
+        "issuingAgency": Relation("one", "Agency", "issuing_agency_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
+        "campaign": Relation("one", "RectificationCampaign", "campaign_id"),
         "timeline": Relation(
-            "many", EVENT,
+            "many", "SupervisionLetterEvent",
             link=lambda ids: sa.select(events_t.c.letter_id, events_t.c.id, events_t.c.seq).where(events_t.c.letter_id.in_(ids)),
         ),
     },
+    rule=_rows(rules.LETTER),
 )
 PROBLEM = Kind(
     rules.PROBLEM,
     problems_t,
     _problem,
     {
-        "agency": Relation("one", AGENCY, "agency_id"),
-        "campaign": Relation("one", CAMPAIGN, "campaign_id"),
-        "letter": Relation("one", LETTER, "letter_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
+        "campaign": Relation("one", "RectificationCampaign", "campaign_id"),
+        "letter": Relation("one", "SupervisionLetter", "letter_id"),
     },
+    rule=_rows(rules.PROBLEM),
 )
-KINDS = (LETTER, CAMPAIGN, PROBLEM)  # the planner kinds this module adds to `node`
+NODES = (LETTER, CAMPAIGN, PROBLEM)  # reached by `node`
+KINDS = (*NODES, EVENT)
 
 
 # --- reading ----------------------------------------------------------------------------------

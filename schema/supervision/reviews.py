@@ -26,16 +26,17 @@ import strawberry
 
 from zhifa.core.supervision.draws import SampleRequest
 from zhifa.core.supervision.rates import percent, rate
-from zhifa.core.access.viewer import Role
+from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m, reviews as service
 from zhifa.core.supervision.rubric import ITEM_KIND_LABELS, Finding, ItemKind, Rubric, from_mapping, rubric_in_force
-from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.cases.types import Case
 from zhifa.schema.kit.enums import from_core, graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.access import RowRule
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, OFFICER, Agency, Officer
+from zhifa.schema.people.types import AGENCY, Agency, Officer
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
@@ -174,36 +175,43 @@ def _sample(r) -> ReviewSample:
     )
 
 
+def _rows(kind: str) -> RowRule:
+    return RowRule(Scope.CASES, lambda access, t: service.where(kind, t, access.agencies, access.viewer.officer_id))
+
+
 FINDING = Kind("CaseReviewFinding", findings, lambda r: CaseReviewFinding(item_code=r.item_code, deduction=float(r.deduction), note=r.note))
 REVIEW = Kind(
     "CaseReview",
     reviews,
     _review,
     {
-        "case": Relation("one", CASE, "case_id"),
-        "agency": Relation("one", AGENCY, "agency_id"),
-        "reviewer": Relation("one", OFFICER, "reviewer_id"),
+        "case": Relation("one", "Case", "case_id"),
+        "agency": Relation("one", "Agency", "agency_id"),
+        "reviewer": Relation("one", "Officer", "reviewer_id"),
         "findings": Relation(
-            "many", FINDING,
+            "many", "CaseReviewFinding",
             link=lambda ids: sa.select(findings.c.review_id, findings.c.id, findings.c.item_code).where(findings.c.review_id.in_(ids)),
         ),
     },
+    rule=_rows("CaseReview"),
 )
 SAMPLE = Kind(
     "ReviewSample",
     samples,
     _sample,
     {
-        "organiser": Relation("one", AGENCY, "organiser_agency_id"),
+        "organiser": Relation("one", "Agency", "organiser_agency_id"),
         "reviews": Relation(
-            "many", REVIEW,
+            "many", "CaseReview",
             link=lambda ids: sa.select(reviews.c.sample_id, reviews.c.id, BY_AGENCY_AND_CASE).where(
                 reviews.c.sample_id.in_(ids)
             ),
         ),
     },
+    rule=_rows("ReviewSample"),
 )
-KINDS = (SAMPLE, REVIEW)  # the planner kinds this module adds to `node`
+NODES = (SAMPLE, REVIEW)  # reached by `node`
+KINDS = (*NODES, FINDING)
 
 
 # --- reading ------------------------------------------------------------------------------------

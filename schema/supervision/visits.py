@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import strawberry
 
 from zhifa.core.supervision.draws import SampleRequest
-from zhifa.core.access.viewer import STAFF, Role
+from zhifa.core.access.viewer import STAFF, Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.complaints.models import Complaint as ComplaintRow
@@ -25,14 +25,14 @@ from zhifa.core.entities.models import Entity as EntityRow
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m, outside, visits as rules
 from zhifa.core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
-from zhifa.schema.kit.access import Access
-from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.access import Access, RowRule
+from zhifa.schema.cases.types import Case
 from zhifa.schema.complaints.types import COMPLAINT, ComplaintPayload
 from zhifa.schema.entities.types import ENTITY, Entity
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, OFFICER, REGION, Agency, Officer, Region
+from zhifa.schema.people.types import AGENCY, Agency, Officer, Region
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 
@@ -140,22 +140,34 @@ def _outside(r) -> OutsideSupervisor:
     )
 
 
-SAMPLE = Kind("ReturnVisitSample", SAMPLES, _sample, {"organiser": Relation("one", AGENCY, "organiser_agency_id")})
-VISIT = Kind("ReturnVisit", VISITS, _visit, {
-    "case": Relation("one", CASE, "case_id"),
-    "agency": Relation("one", AGENCY, "agency_id"),
-    "sample": Relation("one", SAMPLE, "sample_id"),
-    "visitor": Relation("one", OFFICER, "visitor_id"),
-})
-OUTSIDE_SUPERVISOR = Kind("OutsideSupervisor", OUTSIDE, _outside, {
-    "region": Relation("one", REGION, "region_id"),
-    "appointedBy": Relation("one", AGENCY, "appointing_agency_id"),
-    "entity": Relation("one", ENTITY, "entity_id"),
-})
-# Complaint.outsideSupervisor (declared lazily in schema.complaints, which cannot import this module).
-COMPLAINT.relations["outsideSupervisor"] = Relation("one", OUTSIDE_SUPERVISOR, "outside_supervisor_id")
+def _rows(kind: str) -> RowRule:
+    def where(access: Access, table: sa.Table):
+        supervises = access.viewer.has(Role.SUPERVISOR, Role.PROVINCIAL)
+        return rules.where(kind, table, access.agencies, access.regions, supervises)
 
-KINDS = (SAMPLE, VISIT, OUTSIDE_SUPERVISOR)  # the planner kinds this module adds to `node`
+    return RowRule(Scope.CASES, where)
+
+
+SAMPLE = Kind("ReturnVisitSample", SAMPLES, _sample, {"organiser": Relation("one", "Agency", "organiser_agency_id")}, rule=_rows("ReturnVisitSample"))
+VISIT = Kind("ReturnVisit", VISITS, _visit, {
+    "case": Relation("one", "Case", "case_id"),
+    "agency": Relation("one", "Agency", "agency_id"),
+    "sample": Relation("one", "ReturnVisitSample", "sample_id"),
+    "visitor": Relation("one", "Officer", "visitor_id"),
+},
+    rule=_rows("ReturnVisit"),
+)
+OUTSIDE_SUPERVISOR = Kind("OutsideSupervisor", OUTSIDE, _outside, {
+    "region": Relation("one", "Region", "region_id"),
+    "appointedBy": Relation("one", "Agency", "appointing_agency_id"),
+    "entity": Relation("one", "Entity", "entity_id"),
+},
+    rule=_rows("OutsideSupervisor"),
+)
+# Complaint.outsideSupervisor (declared lazily in schema.complaints, which cannot import this module).
+COMPLAINT.relations["outsideSupervisor"] = Relation("one", "OutsideSupervisor", "outside_supervisor_id")
+
+NODES = KINDS = (SAMPLE, VISIT, OUTSIDE_SUPERVISOR)  # planner kinds, all reached by `node`
 
 
 # --- reading ----------------------------------------------------------------------------------
