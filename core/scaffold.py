@@ -2,7 +2,7 @@
 
 The package is shaped like examples/zhifa-forestry: a DataPlugin, three data files holding one
 valid example each (marked 示例 so nobody ships them by mistake), a test that runs the plug-in kit
-(core.testing) and a README. The templates live here rather than in a template folder because
+(zhifa.schema.testing) and a README. The templates live here rather than in a template folder because
 zhifa's package data ships only *.toml, and a scaffold that works only from a checkout is no use.
 """
 

@@ -5,7 +5,6 @@ kinds that authorization and nested fields look up by name. Plug-ins' fields are
 from __future__ import annotations
 
 import strawberry
-
 from zhifa.schema.cases import api as cases
 from zhifa.schema.catalog import api as catalog
 from zhifa.schema.complaints import api as complaints

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-
 from zhifa.core.plugin_manager import PluginError, PluginManager
+from zhifa.schema.api import TYPES, Mutation, Query
 from zhifa.schema.kit.errors import ErrorCodes
 from zhifa.schema.kit.limits import MAX_TOKENS, QueryLimits
-from zhifa.schema.api import TYPES, Mutation, Query
 
 
 def _field_names(cls: type) -> set[str]:

@@ -29,9 +29,9 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.models import Base
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
-from zhifa.schema.http import guards
+from zhifa.schema.kit import guards
 from zhifa.schema.http.app import create_app
-from zhifa.schema.http.auth import issue_token
+from zhifa.schema.kit.auth import issue_token
 
 GENESIS = "0" * 64
 SECRET = "zhifa-test-secret-of-at-least-32-bytes!"

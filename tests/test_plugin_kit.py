@@ -1,4 +1,4 @@
-"""The plug-in kit (core.testing) and `zhifa plugin new`: the kit passes the built-ins, names what
+"""The plug-in kit (zhifa.schema.testing) and `zhifa plugin new`: the kit passes the built-ins, names what
 is wrong with a broken package, and a freshly scaffolded package installs, loads and passes it."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.core.testing import check_plugin, zhifa_plugin_kit  # noqa: F401  (the fixture, until pytest11 registers it)
+from zhifa.schema.testing import check_plugin, zhifa_plugin_kit  # noqa: F401  (the fixture, until pytest11 registers it)
 from zhifa.schema.cli.plugins import plugin_app
 
 
@@ -260,11 +260,11 @@ def test_the_scaffolded_package_loads_through_its_entry_point_and_passes_the_kit
 
 def test_the_scaffolded_test_passes(scaffolded):
     folder, target = scaffolded
-    # Once zhifa registers core.testing as its pytest11 plug-in, -p would register it twice.
+    # Once zhifa registers zhifa.schema.testing as its pytest11 plug-in, -p would register it twice.
     registered = any(ep.name == "zhifa" for ep in metadata.entry_points(group="pytest11"))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *([] if registered else ["-p", "zhifa.core.testing"])],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *([] if registered else ["-p", "zhifa.schema.testing"])],
         cwd=folder, env=env, capture_output=True, text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr

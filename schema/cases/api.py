@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import strawberry
-
 from zhifa.schema.cases import types as cases
 from zhifa.schema.cases.workflow import WorkflowMutations
 from zhifa.schema.kit.relay import PAGE_ARGS, Connection, PageRequest
-
 
 NODES = (cases.CASE,)
 KINDS = (*NODES, cases.EVENT, cases.DEADLINE)

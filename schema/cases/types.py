@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import Scope
 from zhifa.core.cases import models as m
-from zhifa.core.supervision import reviews as review_rules
 from zhifa.core.cases.numbering import normalise_number
 from zhifa.core.cases.procedure import allowed_actions
+from zhifa.core.cases.service import NewCase, register_case
+from zhifa.core.catalog.models import CatalogItemVersion as ItemRow
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
-from zhifa.core.cases.service import NewCase, register_case
 from zhifa.core.errors import UserError as RuleError
-from zhifa.schema.catalog.types import CatalogItem, items
+from zhifa.core.supervision import reviews as review_rules
 from zhifa.schema.catalog.discretion import Term, terms
-from zhifa.schema.entities.types import ENTITY, Entity
 from zhifa.schema.evidence.types import Evidence, resolve_case_evidence
+from zhifa.schema.kit.access import Access, Predicates, RowRule
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
 from zhifa.schema.kit.enums import CaseStatus, Procedure, from_core, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.people.types import Agency, Officer
-from zhifa.schema.kit.access import Access, Predicates, RowRule
 from zhifa.schema.kit.planner import Kind, Planner, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 from zhifa.schema.kit.scalars import Money
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+CatalogItemRef = Annotated["CatalogItem", strawberry.lazy("zhifa.schema.catalog.types")]  # another domain's type, resolved by name
+EntityRef = Annotated["Entity", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
+OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
 case_deadlines = m.CaseDeadline.__table__
@@ -71,10 +74,10 @@ class Case(Node):
     registered_at: dt.datetime
     updated_at: dt.datetime
     version: int = strawberry.field(description="乐观锁版本号，修改时须提交")
-    item: CatalogItem | None = strawberry.field(default=None, description="违法行为发生时有效的执法事项版本")
-    entity: Entity | None = None
-    agency: Agency | None = None
-    officers: list[Officer] = strawberry.field(default_factory=list, description="承办人员，主办在前")
+    item: CatalogItemRef | None = strawberry.field(default=None, description="违法行为发生时有效的执法事项版本")
+    entity: EntityRef | None = None
+    agency: AgencyRef | None = None
+    officers: list[OfficerRef] = strawberry.field(default_factory=list, description="承办人员，主办在前")
     timeline: list[CaseEvent] = strawberry.field(default_factory=list)
     deadlines: list[CaseDeadline] = strawberry.field(default_factory=list, description="期限：起算、届满、是否逾期")
     filed_on: dt.date | None = None
@@ -231,7 +234,7 @@ async def resolve_cases(
     if f.entity_id:
         where.append(cases.c.entity_id == decode_id(f.entity_id, "Entity", "filter.entityId"))
     if f.item_code:
-        where.append(cases.c.item_version_id.in_(sa.select(items.c.id).where(items.c.code == f.item_code)))
+        where.append(cases.c.item_version_id.in_(sa.select(ItemRow.id).where(ItemRow.code == f.item_code)))
     if f.case_number:
         where.append(cases.c.case_number == normalise_number(f.case_number))
     if f.violated_from:
@@ -282,7 +285,7 @@ async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput)
         agency_id = decode_id(input.agency_id, "Agency", "agencyId")
         access.require_enforcer_of(agency_id)
         entity_id = decode_id(input.entity_id, "Entity", "entityId")
-        if not await Planner(session, access).exists(ENTITY, entity_id):
+        if not await Planner(session, access).exists("Entity", entity_id):
             raise RuleError("ENTITY_NOT_FOUND", "行政相对人不存在或不在本机关管辖范围内", "entityId")
         new = NewCase(
             entity_id=entity_id,

@@ -9,15 +9,14 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import Role
 from zhifa.core.cases import workflow
 from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.hooks import CaseEvent
 from zhifa.schema.cases.types import CASE, Case
-from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import decode_id, one
+from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.planner import Planner
 from zhifa.schema.kit.scalars import Money
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-
 from zhifa.core.catalog import delegation, publication
 from zhifa.schema.catalog.types import ITEM, CatalogItem
-from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.connections import decode_id, one
+from zhifa.schema.kit.errors import UserError, run_mutation
 
 
 @strawberry.input(description="发布事项草稿")

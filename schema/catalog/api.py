@@ -6,13 +6,12 @@ import datetime
 
 import strawberry
 from strawberry.scalars import JSON
-
-from zhifa.schema.catalog import admin as catalog_admin, types as catalog
+from zhifa.schema.catalog import admin as catalog_admin
+from zhifa.schema.catalog import types as catalog
 from zhifa.schema.catalog.discretion import DiscretionResult, resolve_discretion
 from zhifa.schema.kit.enums import EntityKind
 from zhifa.schema.kit.relay import PAGE_ARGS, Connection, PageRequest
 from zhifa.schema.kit.scalars import Money
-
 
 NODES = KINDS = (catalog.ITEM,)
 TYPES = (catalog.CatalogItem,)

@@ -9,11 +9,19 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-
-from zhifa.core.catalog.discretion import HearingThresholds, Recommendation, check_proposal
+from zhifa.core.catalog.discretion import (
+    HearingThresholds,
+    Recommendation,
+    check_proposal,
+)
 from zhifa.core.catalog.loader import parse_table_dict
 from zhifa.core.catalog.service import recommend_for
-from zhifa.core.catalog.spec import ENTITY_KINDS, PENALTY_KINDS, FixedFine, ProportionalFine
+from zhifa.core.catalog.spec import (
+    ENTITY_KINDS,
+    PENALTY_KINDS,
+    FixedFine,
+    ProportionalFine,
+)
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError, UserErrors
 from zhifa.schema.kit.enums import EntityKind

@@ -7,13 +7,13 @@ import enum
 
 import sqlalchemy as sa
 import strawberry
-
 from zhifa.core.catalog import models as m
 from zhifa.core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
 from zhifa.core.clock import legal_today
 from zhifa.schema.catalog.discretion import DiscretionTable, Term, table_from_raw, terms
-from zhifa.schema.kit.enums import EntityKind, ItemKind, VersionStatus as VersionStatusEnum, from_core
 from zhifa.schema.kit.connections import connection, contains, decode_id, planner
+from zhifa.schema.kit.enums import EntityKind, ItemKind, from_core
+from zhifa.schema.kit.enums import VersionStatus as VersionStatusEnum
 from zhifa.schema.kit.planner import Kind
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 from zhifa.schema.kit.scalars import Money

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
-
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
 from zhifa.schema.cli.catalog import catalog_app
@@ -101,10 +100,9 @@ def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
 def _print_demo_tokens(settings: Settings) -> None:
     """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
     import sqlalchemy as sa
-
     from zhifa.core.db import make_engine, session_factory
     from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
-    from zhifa.schema.http.auth import issue_token
+    from zhifa.schema.kit.auth import issue_token
 
     async def people():
         engine = make_engine(settings.database_url)
@@ -206,7 +204,7 @@ def token_issue(
     import datetime as dt
 
     from zhifa.core.access.viewer import Role
-    from zhifa.schema.http.auth import issue_token
+    from zhifa.schema.kit.auth import issue_token
 
     settings = Settings.from_env()
     secret = settings.jwt_secret_or_dev()

@@ -11,9 +11,18 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from zhifa.core.catalog.spreadsheet import export_workbook, import_workbook, write_plugin_data
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from zhifa.core.catalog.spreadsheet import (
+    export_workbook,
+    import_workbook,
+    write_plugin_data,
+)
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import BUILTIN, PluginError, PluginManager, PluginsConfig
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
 from zhifa.core.scaffold import ScaffoldError, new_plugin
 
 plugin_app = typer.Typer(help="插件开发", no_args_is_help=True)

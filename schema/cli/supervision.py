@@ -14,7 +14,6 @@ from pathlib import Path
 import sqlalchemy as sa
 import typer
 from rich.console import Console
-
 from zhifa.core.access.viewer import descendants
 from zhifa.core.config import Settings
 from zhifa.core.errors import UserError

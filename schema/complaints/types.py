@@ -19,24 +19,26 @@ import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import Role, Scope, Viewer, descendants
 from zhifa.core.clock import legal_today
-from zhifa.core.complaints import models as m, rules, service
+from zhifa.core.complaints import models as m
+from zhifa.core.complaints import rules, service
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
 from zhifa.core.entities.masking import mask_id_number, mask_phone
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
 from zhifa.schema.kit.access import Access, RowRule, forbidden
-from zhifa.schema.cases.types import CASE, Case
-from zhifa.schema.entities.types import ENTITY, Entity
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.inspections.types import INSPECTION, Inspection
-from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
-from zhifa.schema.people.types import Agency, Officer
 from zhifa.schema.kit.planner import Kind, Planner, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
+EntityRef = Annotated["Entity", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
+InspectionRef = Annotated["Inspection", strawberry.lazy("zhifa.schema.inspections.types")]  # another domain's type, resolved by name
+OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 complaints, complaint_events, complaint_links = m.Complaint.__table__, m.ComplaintEvent.__table__, m.ComplaintLink.__table__
 
@@ -118,17 +120,17 @@ class Complaint(Node):
     overdue: bool = strawberry.field(description="今天有已逾期未完成的期限")
     deadlines: list[ComplaintDeadline]
     complainant: Complainant | None = None
-    agency: Agency | None = strawberry.field(default=None, description="承办机关")
-    received_by: Agency | None = strawberry.field(default=None, description="接收登记的机关")
-    handler: Officer | None = strawberry.field(default=None, description="承办人")
-    subject: Entity | None = strawberry.field(default=None, description="被投诉举报的行政相对人（已登记的）")
+    agency: AgencyRef | None = strawberry.field(default=None, description="承办机关")
+    received_by: AgencyRef | None = strawberry.field(default=None, description="接收登记的机关")
+    handler: OfficerRef | None = strawberry.field(default=None, description="承办人")
+    subject: EntityRef | None = strawberry.field(default=None, description="被投诉举报的行政相对人（已登记的）")
     outside_supervisor: Annotated["OutsideSupervisor", strawberry.lazy("zhifa.schema.supervision.visits")] | None = strawberry.field(
         default=None, description="反映问题的特邀监督员或企业联系点（渠道为特邀监督员反映、企业联系点反映的件）"
     )
     timeline: list[ComplaintEvent] = strawberry.field(default_factory=list)
     links: list[ComplaintLink] = strawberry.field(default_factory=list, description="关联的案件和检查")
-    linked_cases: list[Case] = strawberry.field(default_factory=list, description="关联的案件（管辖范围内的）")
-    linked_inspections: list[Inspection] = strawberry.field(default_factory=list, description="关联的检查（管辖范围内的）")
+    linked_cases: list[CaseRef] = strawberry.field(default_factory=list, description="关联的案件（管辖范围内的）")
+    linked_inspections: list[InspectionRef] = strawberry.field(default_factory=list, description="关联的检查（管辖范围内的）")
 
 
 def _deadlines(r, today: dt.date) -> list[ComplaintDeadline]:
@@ -226,6 +228,7 @@ COMPLAINT = Kind(
         "receivedBy": Relation("one", "Agency", "received_by_agency_id"),
         "handler": Relation("one", "Officer", "handler_id"),
         "subject": Relation("one", "Entity", "subject_entity_id"),
+        "outsideSupervisor": Relation("one", "OutsideSupervisor", "outside_supervisor_id"),
         "timeline": Relation(
             "many", "ComplaintEvent",
             link=lambda ids: sa.select(complaint_events.c.complaint_id, complaint_events.c.id, complaint_events.c.seq).where(
@@ -515,7 +518,7 @@ async def resolve_register(info: strawberry.Info, input: RegisterComplaintInput)
         if not _in_reach(access, agency_id):
             raise RuleError("FORBIDDEN", "只能以本机关或所属下级机关的名义登记", "agencyId")
         subject = decode_id(input.subject_entity_id, "Entity", "subjectEntityId")
-        if subject is not None and not await Planner(session, access).exists(ENTITY, subject):
+        if subject is not None and not await Planner(session, access).exists("Entity", subject):
             raise RuleError("ENTITY_NOT_FOUND", "被投诉举报的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
         viewer = access.viewer
         handler = decode_id(input.handler_id, "Officer", "handlerId")
@@ -624,11 +627,11 @@ async def resolve_link(info: strawberry.Info, input: LinkComplaintInput) -> Comp
             raise RuleError("LINK_TARGET_REQUIRED", "请指定关联的案件或检查（二选一）", "caseId")
         if input.case_id is not None:
             kind, target = "case", decode_id(input.case_id, "Case", "caseId")
-            if not await Planner(session, info.context.access).exists(CASE, target):
+            if not await Planner(session, info.context.access).exists("Case", target):
                 raise RuleError("CASE_NOT_FOUND", "案件不存在或不在本机关管辖范围内", "caseId")
         else:
             kind, target = "inspection", decode_id(input.inspection_id, "Inspection", "inspectionId")
-            if not await Planner(session, info.context.access).exists(INSPECTION, target):
+            if not await Planner(session, info.context.access).exists("Inspection", target):
                 raise RuleError("INSPECTION_NOT_FOUND", "检查不存在或不在本机关管辖范围内", "inspectionId")
         return (await service.link(session, info.context.actor, complaint.id, kind, target,
                                    input.on or legal_today(), today=legal_today(), version=input.version)).id

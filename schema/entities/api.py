@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import strawberry
-
 from zhifa.schema.entities import types as entities
 from zhifa.schema.kit.relay import PAGE_ARGS, Connection, PageRequest
-
 
 NODES = KINDS = (entities.ENTITY,)
 TYPES = (entities.Entity,)

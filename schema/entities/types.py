@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-
 from zhifa.core.access.viewer import Scope, Viewer
 from zhifa.core.audit.reads import PersonalDataRead
 from zhifa.core.entities import models as m
 from zhifa.core.entities.masking import mask_id_number, mask_phone
-from zhifa.core.models import Case
 from zhifa.core.entities.service import NewEntity, create_entity
+from zhifa.core.models import Case
 from zhifa.schema.kit.access import Access, Predicates, RowRule
+from zhifa.schema.kit.connections import connection, contains, decode_id, one
 from zhifa.schema.kit.enums import EntityKind, from_core, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import connection, contains, decode_id, one
-from zhifa.schema.people.types import Region
 from zhifa.schema.kit.planner import Kind, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+
+RegionRef = Annotated["Region", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 entities = m.Entity.__table__
 
@@ -37,7 +38,7 @@ class Entity(Node):
     phone: str | None = strawberry.field(description="联系电话：有权角色可见全文（读取留痕），其他角色脱敏")
     address: str
     industry_tags: list[str]
-    region: Region | None = None
+    region: RegionRef | None = None
 
 
 def _entity(r) -> Entity:

@@ -4,6 +4,5 @@ from __future__ import annotations
 
 from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries
 
-
 NODES = KINDS = TYPES = ()
 __all__ = ["KINDS", "NODES", "TYPES", "EvidenceMutations", "EvidenceQueries"]

@@ -37,22 +37,31 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import STAFF, Role, Viewer
-from zhifa.core.cases.models import Case as CaseRow, CaseStatus
+from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.cases.models import CaseStatus
 from zhifa.core.db import transaction
 from zhifa.core.entities.crypto import DataKey
-from zhifa.core.errors import UserError as RuleError, UserErrors, raise_if_any
+from zhifa.core.errors import UserError as RuleError
+from zhifa.core.errors import UserErrors, raise_if_any
 from zhifa.core.evidence import service
-from zhifa.core.evidence.models import CustodyAction as CoreCustodyAction, CustodyEvent as CustodyRow, Evidence as EvidenceRow
+from zhifa.core.evidence.models import CustodyAction as CoreCustodyAction
+from zhifa.core.evidence.models import CustodyEvent as CustodyRow
+from zhifa.core.evidence.models import Evidence as EvidenceRow
 from zhifa.core.evidence.models import EvidenceKind as CoreEvidenceKind
 from zhifa.core.evidence.store import EvidenceStore, too_large
 from zhifa.schema.kit.access import Access
-from zhifa.schema.http.auth import TokenVerifier
+from zhifa.schema.kit.auth import TokenVerifier
+from zhifa.schema.kit.connections import decode_id, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.http.guards import BodyLimit, authenticate, csrf_problem, rate_limited, refuse
-from zhifa.schema.kit.connections import decode_id, planner
+from zhifa.schema.kit.guards import (
+    BodyLimit,
+    authenticate,
+    csrf_problem,
+    rate_limited,
+    refuse,
+)
 from zhifa.schema.kit.relay import Node, global_id, parse_global_id
 
 log = logging.getLogger("zhifa")

@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-
 from zhifa.core.cases.calendar import load_calendar
 from zhifa.core.catalog.sync import pending_changes
 from zhifa.core.config import Settings
@@ -24,16 +23,20 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.evidence.store import EvidenceStore
 from zhifa.core.plugin_manager import PluginManager, PluginsConfig
 from zhifa.core.supervision.rubric import rubric_in_force
-from zhifa.schema.kit.access import Access
-from zhifa.schema.http.auth import TokenVerifier
 from zhifa.schema.api import KINDS
 from zhifa.schema.build import build_schema
-from zhifa.schema.kit.context import Context
+from zhifa.schema.evidence.types import (
+    UploadAwareBodyLimit,
+    evidence_routes,
+    upload_limit,
+)
 from zhifa.schema.http.documents import make_document_endpoint
-from zhifa.schema.supervision.ledger import make_ledger_endpoint
-from zhifa.schema.evidence.types import UploadAwareBodyLimit, evidence_routes, upload_limit
-from zhifa.schema.http.guards import admit, csrf_problem, refuse
+from zhifa.schema.kit.access import Access
+from zhifa.schema.kit.auth import TokenVerifier
+from zhifa.schema.kit.context import Context
+from zhifa.schema.kit.guards import admit, csrf_problem, refuse
 from zhifa.schema.kit.limits import NUL, NUL_MESSAGE
+from zhifa.schema.supervision.ledger import make_ledger_endpoint
 
 log = logging.getLogger("zhifa")
 

@@ -6,10 +6,9 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
-
 from zhifa.core.documents import DocumentType
 from zhifa.core.errors import UserError
-from zhifa.schema.http.guards import admit, refuse
+from zhifa.schema.kit.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
 from zhifa.schema.kit.relay import parse_global_id
 

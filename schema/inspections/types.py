@@ -21,39 +21,80 @@ import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.inspections import figures, jurisdiction, scenarios as scenario_data, service
+from zhifa.core.inspections import figures, jurisdiction, service
+from zhifa.core.inspections import scenarios as scenario_data
 from zhifa.core.inspections.joint import by_domain
 from zhifa.core.inspections.models import (
     CreditLevel as CoreCreditLevel,
+)
+from zhifa.core.inspections.models import (
     Inspection as InspectionRow,
+)
+from zhifa.core.inspections.models import (
     InspectionDraw as DrawRow,
+)
+from zhifa.core.inspections.models import (
     InspectionInspector,
-    InspectionKind as CoreInspectionKind,
-    InspectionOutcome as CoreOutcome,
-    InspectionPlan as PlanRow,
-    InspectionResult as ResultRow,
-    InspectionStatus as CoreInspectionStatus,
     MergedVisit,
+)
+from zhifa.core.inspections.models import (
+    InspectionKind as CoreInspectionKind,
+)
+from zhifa.core.inspections.models import (
+    InspectionOutcome as CoreOutcome,
+)
+from zhifa.core.inspections.models import (
+    InspectionPlan as PlanRow,
+)
+from zhifa.core.inspections.models import (
+    InspectionResult as ResultRow,
+)
+from zhifa.core.inspections.models import (
+    InspectionStatus as CoreInspectionStatus,
+)
+from zhifa.core.inspections.models import (
     PlanStatus as CorePlanStatus,
+)
+from zhifa.core.inspections.models import (
     PointOutcome as CorePointOutcome,
+)
+from zhifa.core.inspections.models import (
     RecusalReason as CoreRecusalReason,
+)
+from zhifa.core.inspections.models import (
     RiskClass as CoreRiskClass,
 )
-from zhifa.core.models import Agency as AgencyRow, Entity as EntityRow, Officer as OfficerRow
+from zhifa.core.models import Agency as AgencyRow
+from zhifa.core.models import Entity as EntityRow
+from zhifa.core.models import Officer as OfficerRow
 from zhifa.core.publication import redaction
-from zhifa.schema.cases import types as cases
-from zhifa.schema.entities import types as entities
-from zhifa.schema.people import types as people
-from zhifa.schema.kit.enums import EntityKind, graphql_enum, to_core
-from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.access import RowRule
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections, merge_selections
-from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id, keyset, make_connection
+from zhifa.schema.kit.enums import EntityKind, graphql_enum, to_core
+from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.schema.kit.planner import (
+    Kind,
+    Planner,
+    Relation,
+    child_selections,
+    merge_selections,
+)
+from zhifa.schema.kit.relay import (
+    Connection,
+    Node,
+    PageRequest,
+    global_id,
+    keyset,
+    make_connection,
+)
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
+EntityRef = Annotated["Entity", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
+OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 plans_table = PlanRow.__table__
 inspections_table = InspectionRow.__table__
@@ -106,7 +147,7 @@ def _point(p: dict[str, Any], result: Any | None = None) -> InspectionPoint:
 
 @strawberry.type(description="联合检查所合并（替代）的一次单独检查")
 class ReplacedVisit:
-    agency: people.Agency | None
+    agency: AgencyRef | None
     domain: str
     checklist_codes: list[str]
 
@@ -122,9 +163,9 @@ class Inspection(Node):
     outcome: InspectionOutcome | None
     domains: list[str]
     version: int
-    entity: entities.Entity | None = None
-    agency: people.Agency | None = strawberry.field(default=None, description="牵头（实施）执法主体")
-    inspectors: list[people.Officer] = strawberry.field(default_factory=list, description="检查人员（仅显示本机关可见的人员）")
+    entity: EntityRef | None = None
+    agency: AgencyRef | None = strawberry.field(default=None, description="牵头（实施）执法主体")
+    inspectors: list[OfficerRef] = strawberry.field(default_factory=list, description="检查人员（仅显示本机关可见的人员）")
     key: strawberry.Private[uuid.UUID] = None
     raw_points: strawberry.Private[list] = None
     replaced_visits: list[ReplacedVisit] = strawberry.field(
@@ -255,7 +296,7 @@ class InspectionPlan(Node):
     published_on: dt.date | None
     results_published_on: dt.date | None
     version: int
-    agency: people.Agency | None = None
+    agency: AgencyRef | None = None
     key: strawberry.Private[uuid.UUID] = None
     draw: InspectionDraw | None = strawberry.field(default=None, description="抽取记录（尚未抽取时为 null）")
     tasks: list[Inspection] = strawberry.field(default_factory=list, description="抽取产生的检查任务")
@@ -468,7 +509,7 @@ def _scenario(spec: scenario_data.ScenarioSpec, info: strawberry.Info) -> Inspec
 @strawberry.type(description="联合检查中的一个领域：合并后的要点、原本单独上门的执法主体和所需人员")
 class JointVisitDomain:
     domain: str
-    agency: people.Agency | None = strawberry.field(description="该领域原本单独上门检查的执法主体")
+    agency: AgencyRef | None = strawberry.field(description="该领域原本单独上门检查的执法主体")
     checklist_codes: list[str]
     points: list[InspectionPoint]
     inspector_ids: list[strawberry.ID]
@@ -482,15 +523,15 @@ class DomainShortfall:
 
 @strawberry.type(description="综合查一次方案：一个对象适用的全部检查清单合并为一次上门")
 class JointVisitPlan:
-    entity: entities.Entity | None
+    entity: EntityRef | None
     scenario: InspectionScenario | None
-    lead_agency: people.Agency | None
+    lead_agency: AgencyRef | None
     checklist_codes: list[str]
     source_point_count: int = strawberry.field(description="合并前各清单检查要点数之和")
     point_count: int = strawberry.field(description="去重合并后的检查要点数")
     domains: list[JointVisitDomain]
     inspector_ids: list[strawberry.ID] = strawberry.field(description="覆盖全部领域所需的检查人员（每个领域至少 2 名持证人员，已排除需回避者）")
-    inspectors: list[people.Officer] = strawberry.field(description="上述人员中本机关可见者")
+    inspectors: list[OfficerRef] = strawberry.field(description="上述人员中本机关可见者")
     shortfall: list[DomainShortfall]
     separate_visits: int = strawberry.field(description="不合并时各执法主体分别上门的次数")
     visits_avoided: int
@@ -505,17 +546,17 @@ async def resolve_joint_plan(info: strawberry.Info, entity_id: strawberry.ID, sc
     selections = _field_selections(info)
     catalog = info.context.plugins.catalog
     async with planner(info) as plan:
-        if not await plan.exists(entities.ENTITY, key):
+        if not await plan.exists("Entity", key):
             raise GraphQLError("行政相对人不存在或不在本机关管辖范围内", extensions={"code": "NOT_FOUND", "field": "entityId"})
         try:
             jp = await service.plan_joint_visit(plan.session, catalog, key, scenario_code, on or legal_today(), available_scenarios(info))
         except RuleError as exc:
             raise GraphQLError(exc.message, extensions={"code": exc.code, "field": exc.field}) from None
-        entity = (await plan.by_ids(entities.ENTITY, [key], child_selections(selections, "entity") or [])).get(key)
+        entity = (await plan.by_ids("Entity", [key], child_selections(selections, "entity") or [])).get(key)
         agency_ids = {a for a in jp.agency_for.values() if a} | ({jp.lead_agency_id} if jp.lead_agency_id else set())
         agency_sub = (child_selections(selections, "leadAgency") or []) + (child_selections(selections, "domains", "agency") or [])
-        agencies = await plan.by_ids(people.AGENCY, agency_ids, agency_sub)
-        officers = await plan.by_ids(people.OFFICER, jp.inspectors, child_selections(selections, "inspectors") or [])
+        agencies = await plan.by_ids("Agency", agency_ids, agency_sub)
+        officers = await plan.by_ids("Officer", jp.inspectors, child_selections(selections, "inspectors") or [])
     groups = by_domain(jp.points)
     domains = []
     for d, ps in groups.items():
@@ -538,7 +579,7 @@ async def resolve_joint_plan(info: strawberry.Info, entity_id: strawberry.ID, sc
 
 @strawberry.type(description="某对象的检查频次减少情况")
 class EntityVisitReduction:
-    entity: entities.Entity | None
+    entity: EntityRef | None
     joint_visits: int
     separate_visits: int
     visits_avoided: int
@@ -547,7 +588,7 @@ class EntityVisitReduction:
 
 @strawberry.type(description="某执法主体的检查频次减少情况（联合检查计入牵头主体）")
 class AgencyVisitReduction:
-    agency: people.Agency | None
+    agency: AgencyRef | None
     joint_visits: int = strawberry.field(description="牵头实施的联合检查次数")
     separate_visits: int = strawberry.field(description="原本要单独上门的次数")
     visits_avoided: int
@@ -579,8 +620,8 @@ async def resolve_reduction(info: strawberry.Info, start: dt.date, end: dt.date,
     async with planner(info) as plan:
         report = await service.reduction_report(plan.session, start, end, plan.access.where("Inspection", inspections_table), agency)
         rows_e = report.by_entity[:MAX_LIST]
-        found_e = await plan.by_ids(entities.ENTITY, [uuid.UUID(f.key) for f in rows_e], child_selections(selections, "byEntity", "entity") or []) if rows_e else {}
-        found_a = await plan.by_ids(people.AGENCY, [uuid.UUID(f.key) for f in report.by_agency], child_selections(selections, "byAgency", "agency") or []) if report.by_agency else {}
+        found_e = await plan.by_ids("Entity", [uuid.UUID(f.key) for f in rows_e], child_selections(selections, "byEntity", "entity") or []) if rows_e else {}
+        found_a = await plan.by_ids("Agency", [uuid.UUID(f.key) for f in report.by_agency], child_selections(selections, "byAgency", "agency") or []) if report.by_agency else {}
     t = report.total
     return InspectionReduction(
         from_=start, to=end, joint_visits=t.actual, separate_visits=t.separate, visits_avoided=t.avoided, reduction_rate=_rate(t),
@@ -593,13 +634,13 @@ async def resolve_reduction(info: strawberry.Info, start: dt.date, end: dt.date,
 
 @strawberry.type(description="某执法主体对该对象的检查次数")
 class AgencyInspectionCount:
-    agency: people.Agency | None
+    agency: AgencyRef | None
     count: int
 
 
 @strawberry.type(description="一个对象的年度受检次数")
 class EntityInspectionLoad:
-    entity: entities.Entity | None
+    entity: EntityRef | None
     count: int = strawberry.field(description="本年度各执法主体的检查（含已排定）次数，联合检查计一次")
     at_ceiling: bool
     by_agency: list[AgencyInspectionCount]
@@ -631,9 +672,9 @@ async def resolve_load(info: strawberry.Info, year: int, ceiling: int | None, on
         if only_at_ceiling:
             rows = [r for r in rows if r.at_ceiling]
         shown = rows[:first]
-        found_e = await plan.by_ids(entities.ENTITY, [uuid.UUID(r.entity) for r in shown], child_selections(selections, "entities", "entity") or [])
+        found_e = await plan.by_ids("Entity", [uuid.UUID(r.entity) for r in shown], child_selections(selections, "entities", "entity") or [])
         agency_ids = {uuid.UUID(a) for r in shown for a in r.by_agency}
-        found_a = await plan.by_ids(people.AGENCY, agency_ids, child_selections(selections, "entities", "byAgency", "agency") or [])
+        found_a = await plan.by_ids("Agency", agency_ids, child_selections(selections, "entities", "byAgency", "agency") or [])
     return InspectionLoadReport(
         year=year, ceiling=ceiling, entity_count=len(loads), at_ceiling_count=sum(1 for l in loads.values() if l.at_ceiling),
         entities=[
@@ -916,7 +957,7 @@ class RiskRatingPayload:
 
 
 async def _entity_in_reach(info: strawberry.Info, session, entity_id: uuid.UUID) -> None:
-    if not await Planner(session, info.context.access).exists(entities.ENTITY, entity_id):
+    if not await Planner(session, info.context.access).exists("Entity", entity_id):
         raise RuleError("ENTITY_NOT_FOUND", "行政相对人不存在或不在本机关管辖范围内", "entityId")
 
 
@@ -1030,7 +1071,7 @@ class OpenInspectionLeadInput:
 @strawberry.type(description="转为案源的结果")
 class InspectionLeadPayload:
     inspection: Inspection | None
-    case: cases.Case | None
+    case: CaseRef | None
     errors: list[UserError]
 
 
@@ -1053,7 +1094,7 @@ async def resolve_open_lead(info: strawberry.Info, input: OpenInspectionLeadInpu
     if not keys:
         return InspectionLeadPayload(inspection=None, case=None, errors=errors)
     inspection = await one(info, INSPECTION, keys[0], "inspection")
-    case = await one(info, cases.CASE, keys[1], "case")
+    case = await one(info, "Case", keys[1], "case")
     return InspectionLeadPayload(inspection=inspection, case=case, errors=errors)
 
 

@@ -15,8 +15,17 @@ from typing import Any
 import sqlalchemy as sa
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from zhifa.core.access.viewer import ENFORCERS, STAFF, AgencyNode, Jurisdiction, RegionNode, Role, Scope, Viewer, jurisdiction
+from zhifa.core.access.viewer import (
+    ENFORCERS,
+    STAFF,
+    AgencyNode,
+    Jurisdiction,
+    RegionNode,
+    Role,
+    Scope,
+    Viewer,
+    jurisdiction,
+)
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.errors import UserError
 from zhifa.core.models import Agency, Region

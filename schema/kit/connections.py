@@ -9,9 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
-
 from zhifa.schema.kit.planner import Kind, Planner, child_selections, merge_selections
-from zhifa.schema.kit.relay import Connection, PageRequest, keyset, make_connection, parse_global_id
+from zhifa.schema.kit.relay import (
+    Connection,
+    PageRequest,
+    keyset,
+    make_connection,
+    parse_global_id,
+)
 
 
 @asynccontextmanager

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginManager

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 
 import strawberry
-
-from zhifa.core.catalog.models import ItemKind as CoreItemKind, VersionStatus as CoreVersionStatus
-from zhifa.core.cases.models import CaseStatus as CoreCaseStatus, Procedure as CoreProcedure
+from zhifa.core.cases.models import CaseStatus as CoreCaseStatus
+from zhifa.core.cases.models import Procedure as CoreProcedure
+from zhifa.core.catalog.models import ItemKind as CoreItemKind
+from zhifa.core.catalog.models import VersionStatus as CoreVersionStatus
 from zhifa.core.entities.models import EntityKind as CoreEntityKind
 from zhifa.core.labels import LabeledEnum
 from zhifa.core.people import models as people

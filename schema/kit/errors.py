@@ -10,10 +10,9 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import MaskErrors
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-
+from strawberry.extensions import MaskErrors
 from zhifa.core import errors as core_errors
 from zhifa.core.db import transaction
 

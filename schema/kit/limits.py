@@ -23,7 +23,6 @@ from graphql import (
     StringValueNode,
     ValidationRule,
 )
-
 from zhifa.schema.kit.relay import DEFAULT_PAGE, MAX_PAGE
 
 MAX_DEPTH = 12

@@ -17,10 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
-
+from strawberry.types.nodes import (
+    FragmentSpread,
+    InlineFragment,
+    SelectedField,
+    Selection,
+)
 from zhifa.schema.kit.access import OPEN, Access, RowRule
-
 
 # A batch loader: the planner, the ids of the page's rows, and the field's sub-selections, to values by id.
 Loader = Callable[["Planner", list[uuid.UUID], list[Selection]], Awaitable[dict[uuid.UUID, Any]]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
-
 from zhifa.core.money import MoneyError, fen_to_yuan, yuan_to_fen
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import strawberry
-
 from zhifa.schema.kit.relay import PAGE_ARGS, Connection, PageRequest
 from zhifa.schema.people import types as people
-
 
 NODES = KINDS = (people.REGION, people.AGENCY, people.OFFICER)
 TYPES = (people.Region, people.Agency, people.Officer)

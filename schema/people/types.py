@@ -8,12 +8,17 @@ from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
-
-from zhifa.core.people import models as m
-from zhifa.schema.kit.enums import AgencyKind, CertificateStatus, OfficerRole, RegionLevel, from_core
-from zhifa.schema.kit.connections import connection, contains, decode_id
 from zhifa.core.access.viewer import Scope
+from zhifa.core.people import models as m
 from zhifa.schema.kit.access import RowRule
+from zhifa.schema.kit.connections import connection, contains, decode_id
+from zhifa.schema.kit.enums import (
+    AgencyKind,
+    CertificateStatus,
+    OfficerRole,
+    RegionLevel,
+    from_core,
+)
 from zhifa.schema.kit.planner import Kind, Relation
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 

@@ -8,23 +8,29 @@ import enum
 
 import sqlalchemy as sa
 import strawberry
-
 from zhifa.core.access.viewer import Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.models import Case as CaseRow, Entity as EntityRow
+from zhifa.core.models import Case as CaseRow
+from zhifa.core.models import Entity as EntityRow
 from zhifa.core.publication import service
 from zhifa.core.publication.models import (
     CreditRecord as CreditRow,
+)
+from zhifa.core.publication.models import (
     CreditRepair as RepairRow,
+)
+from zhifa.core.publication.models import (
     CreditSeverity,
-    Publication as PublicationRow,
     PublicationStatus,
     RepairOutcome,
 )
-from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.core.publication.models import (
+    Publication as PublicationRow,
+)
 from zhifa.schema.kit.access import Access, Predicates, RowRule
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
+from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.planner import Kind
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
 from zhifa.schema.kit.scalars import Money
@@ -209,12 +215,11 @@ REPAIR = Kind("CreditRepair", RepairRow.__table__, _repair, rule=RowRule(Scope.E
 
 async def resolve_credit_records(info: strawberry.Info, entity_id: strawberry.ID) -> list[CreditRecord]:
     """The entity's credit records, if the entity is within the viewer's reach."""
-    from zhifa.schema.entities.types import ENTITY
 
     key = decode_id(entity_id, "Entity", "entityId")
     info.context.access.require("Entity")
     async with planner(info) as plan:
-        if not await plan.exists(ENTITY, key):
+        if not await plan.exists("Entity", key):
             return []
         stmt = sa.select(CreditRow.__table__).where(CreditRow.__table__.c.entity_id == key).order_by(CreditRow.__table__.c.recorded_on)
         return [obj for obj, _ in await plan.rows(CREDIT, stmt, [])]

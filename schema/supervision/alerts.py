@@ -19,19 +19,18 @@ import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import descendants
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.people.models import Agency as AgencyRow
-from zhifa.core.supervision import alerts as rules, watch
+from zhifa.core.supervision import alerts as rules
+from zhifa.core.supervision import watch
 from zhifa.core.supervision.models import SpecialExplanation as ExplanationRow
 from zhifa.schema.kit.access import forbidden
+from zhifa.schema.kit.connections import decode_id, planner
 from zhifa.schema.kit.enums import graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import decode_id, planner
 from zhifa.schema.kit.relay import global_id
-
 
 AlertCode = strawberry.enum(
     enum.Enum("AlertCode", {code: strawberry.enum_value(code, description=rule.title) for code, rule in rules.RULES.items()}),

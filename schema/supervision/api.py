@@ -9,7 +9,6 @@ from zhifa.schema.supervision.letters import LetterMutations, LetterQueries
 from zhifa.schema.supervision.reviews import ReviewMutations, ReviewQueries
 from zhifa.schema.supervision.visits import VisitMutations, VisitQueries
 
-
 NODES = (*reviews.NODES, *letters.NODES, *visits.NODES)  # alerts and the ledger are computed, not nodes
 KINDS = (*reviews.KINDS, *letters.KINDS, *visits.KINDS)
 TYPES = ()

@@ -24,21 +24,24 @@ import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
-
 from zhifa.core.access.viewer import Role, descendants
 from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
-from zhifa.core.supervision import challenges as service, ledger as figures, models as m, workbook
+from zhifa.core.supervision import challenges as service
+from zhifa.core.supervision import ledger as figures
+from zhifa.core.supervision import models as m
+from zhifa.core.supervision import workbook
 from zhifa.schema.kit.access import Access, forbidden
-from zhifa.schema.cases.types import CASE, Case
+from zhifa.schema.kit.connections import decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.http.guards import admit, refuse
-from zhifa.schema.kit.connections import decode_id, one, planner
+from zhifa.schema.kit.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
 from zhifa.schema.kit.relay import global_id
+
+CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
 
 
 LegalChallengeKind = graphql_enum(m.ChallengeKind, "LegalChallengeKind", "行政复议或行政诉讼")
@@ -214,10 +217,10 @@ class LegalChallenge:
     outcome: LegalChallengeOutcome = strawberry.field(description="结果；审理中为 PENDING")
     decided_on: dt.date | None = strawberry.field(description="作出复议决定或裁判之日；审理中为空")
     lost: bool = strawberry.field(description="是否被纠错或败诉（撤销、变更、确认违法、责令履行）")
-    case: Case | None = strawberry.field(default=None, description="案件（本账号可见时）")
+    case: CaseRef | None = strawberry.field(default=None, description="案件（本账号可见时）")
 
 
-def _challenge(row: m.LegalChallenge, case: Case | None = None) -> LegalChallenge:
+def _challenge(row: m.LegalChallenge, case: CaseRef | None = None) -> LegalChallenge:
     return LegalChallenge(
         id=global_id("LegalChallenge", row.id), case_id=global_id("Case", row.case_id), kind=from_core(LegalChallengeKind, row.kind),
         body=row.body, filed_on=row.filed_on, outcome=from_core(LegalChallengeOutcome, row.outcome), decided_on=row.decided_on,
@@ -251,7 +254,7 @@ async def _case_for_recording(session, access: Access, case_id: uuid.UUID) -> uu
     viewer = access.viewer
     if not viewer.has(Role.SUPERVISOR, *RECORDING_ROLES):
         raise RuleError("FORBIDDEN", "只有执法机关负责人、法制审核员或司法行政机关执法监督人员可以登记复议、诉讼", "caseId")
-    if not await Planner(session, access).exists(CASE, case_id):
+    if not await Planner(session, access).exists("Case", case_id):
         raise RuleError("CASE_NOT_FOUND", "案件不存在或不在本账号的管辖范围内", "caseId")
     agency_id = await session.scalar(sa.select(CaseRow.agency_id).where(CaseRow.id == case_id))
     supervises = viewer.has(Role.SUPERVISOR) and access.reach is not None and agency_id in (access.reach.agencies or ())
@@ -265,7 +268,7 @@ async def _payload(info: strawberry.Info, work) -> LegalChallengePayload:
     row, errors = await run_mutation(info, work)
     if row is None:
         return LegalChallengePayload(challenge=None, errors=errors)
-    return LegalChallengePayload(challenge=_challenge(row, await one(info, CASE, row.case_id, "challenge", "case")), errors=errors)
+    return LegalChallengePayload(challenge=_challenge(row, await one(info, "Case", row.case_id, "challenge", "case")), errors=errors)
 
 
 async def resolve_record(info: strawberry.Info, input: RecordLegalChallengeInput) -> LegalChallengePayload:
@@ -301,7 +304,7 @@ async def resolve_challenges(info: strawberry.Info, case_id: strawberry.ID) -> l
     access.require("Case")
     key = decode_id(case_id, "Case", "caseId")
     async with planner(info) as plan:
-        if not await plan.exists(CASE, key):
+        if not await plan.exists("Case", key):
             return []
         rows = (await plan.session.execute(
             sa.select(m.LegalChallenge).where(m.LegalChallenge.case_id == key).order_by(m.LegalChallenge.filed_on, m.LegalChallenge.created_at)

@@ -18,22 +18,32 @@ import datetime as dt
 import enum
 import uuid
 from collections import defaultdict
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
-
 from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.supervision import campaigns as campaign_service, letters as letter_service, models as m, rectification as rules
+from zhifa.core.supervision import campaigns as campaign_service
+from zhifa.core.supervision import letters as letter_service
+from zhifa.core.supervision import models as m
+from zhifa.core.supervision import rectification as rules
 from zhifa.schema.kit.access import Access, RowRule
+from zhifa.schema.kit.connections import connection, decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, Agency
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id, parse_global_id
+from zhifa.schema.kit.relay import (
+    Connection,
+    Node,
+    PageRequest,
+    global_id,
+    parse_global_id,
+)
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 letters_t, events_t = m.SupervisionLetter.__table__, m.LetterEvent.__table__
 campaigns_t, problems_t = m.RectificationCampaign.__table__, m.Problem.__table__
@@ -80,7 +90,7 @@ class RectificationCampaign(Node):
     final_assessment_until: dt.date = strawberry.field(description="总评考核阶段最后一天")
     stages: list[RectificationStageWindow] = strawberry.field(description="各阶段起止日期（后一阶段自前一阶段结束次日开始）")
     current_stage: RectificationStage | None = strawberry.field(description="今天所处的阶段；未开始或已结束为空")
-    organiser: Agency | None = strawberry.field(default=None, description="组织机关（司法行政机关）")
+    organiser: AgencyRef | None = strawberry.field(default=None, description="组织机关（司法行政机关）")
 
 
 @strawberry.type(description="问题清单 / 整改台账中的一项问题")
@@ -99,7 +109,7 @@ class RectificationProblem(Node):
     returned_reasons: str | None = strawberry.field(description="最近一次退回（整改不到位）的理由")
     overdue: bool = strawberry.field(description="已过整改期限仍未整改（含被退回的）")
     version: int = strawberry.field(description="乐观锁版本号")
-    agency: Agency | None = strawberry.field(default=None, description="整改单位")
+    agency: AgencyRef | None = strawberry.field(default=None, description="整改单位")
     campaign: RectificationCampaign | None = None
     letter: SupervisionLetter | None = strawberry.field(default=None, description="来源监督函（如有）")
 
@@ -118,8 +128,8 @@ class SupervisionLetter(Node):
     closed_on: dt.date | None = strawberry.field(description="办结日期")
     overdue: bool = strawberry.field(description="已过整改期限而未反馈（已下达或被退回）")
     version: int = strawberry.field(description="乐观锁版本号，办理时可提交以防覆盖他人的操作")
-    issuing_agency: Agency | None = strawberry.field(default=None, description="下达机关")
-    agency: Agency | None = strawberry.field(default=None, description="被监督单位")
+    issuing_agency: AgencyRef | None = strawberry.field(default=None, description="下达机关")
+    agency: AgencyRef | None = strawberry.field(default=None, description="被监督单位")
     campaign: RectificationCampaign | None = strawberry.field(default=None, description="所属整治活动（如有）")
     timeline: list[SupervisionLetterEvent] = strawberry.field(default_factory=list)
 
@@ -268,7 +278,7 @@ def _problem_where(f: RectificationProblemFilter) -> list[sa.ColumnElement[bool]
 
 @strawberry.type(description="整改台账中一个单位的问题及计数")
 class RectificationLedgerRow:
-    agency: Agency | None
+    agency: AgencyRef | None
     total: int
     open: int = strawberry.field(description="待整改（含被退回的）")
     rectified: int = strawberry.field(description="已整改待核验")
@@ -320,7 +330,7 @@ async def resolve_ledger(info: strawberry.Info, campaign_id: strawberry.ID, agen
         for obj, row in pairs:
             obj.overdue = rules.problem_overdue(m.ProblemStatus(row.status), row.due_on, as_of)
             by_agency[row.agency_id].append(obj)
-        agencies = await plan.by_ids(AGENCY, by_agency, child_selections(selections, "agencies", "agency") or [])
+        agencies = await plan.by_ids("Agency", by_agency, child_selections(selections, "agencies", "agency") or [])
     rows = [RectificationLedgerRow(agency=agencies.get(a), lines=lines, **_counts(lines)) for a, lines in by_agency.items()]
     rows.sort(key=lambda r: (-r.open - r.rectified, r.agency.name if r.agency else ""))
     campaign = found[key]

@@ -20,25 +20,35 @@ import datetime as dt
 import enum
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
-
-from zhifa.core.supervision.draws import SampleRequest
-from zhifa.core.supervision.rates import percent, rate
 from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.supervision import models as m, reviews as service
-from zhifa.core.supervision.rubric import ITEM_KIND_LABELS, Finding, ItemKind, Rubric, from_mapping, rubric_in_force
-from zhifa.schema.cases.types import Case
-from zhifa.schema.kit.enums import from_core, graphql_enum
-from zhifa.schema.kit.errors import UserError, run_mutation
+from zhifa.core.supervision import models as m
+from zhifa.core.supervision import reviews as service
+from zhifa.core.supervision.draws import SampleRequest
+from zhifa.core.supervision.rates import percent, rate
+from zhifa.core.supervision.rubric import (
+    ITEM_KIND_LABELS,
+    Finding,
+    ItemKind,
+    Rubric,
+    from_mapping,
+    rubric_in_force,
+)
 from zhifa.schema.kit.access import RowRule
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, Agency, Officer
+from zhifa.schema.kit.enums import from_core, graphql_enum
+from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
+OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 samples, reviews, findings = m.SupervisionSample.__table__, m.CaseReview.__table__, m.ReviewFinding.__table__
 BY_AGENCY_AND_CASE = sa.cast(reviews.c.agency_id, sa.String) + sa.cast(reviews.c.case_id, sa.String)  # a sample's reviews in draw order
@@ -130,9 +140,9 @@ class CaseReview(Node):
     version: int = strawberry.field(description="乐观锁版本号，重新记录时提交以防覆盖他人的修改")
     sample_id: strawberry.ID = strawberry.field(description="所属抽样的全局 ID")
     case_id: strawberry.ID = strawberry.field(description="被评查案件的全局 ID（即使本账号不能读取该案件）")
-    case: Case | None = strawberry.field(default=None, description="被评查案件（本账号管辖范围内的）")
-    agency: Agency | None = strawberry.field(default=None, description="被评查单位")
-    reviewer: Officer | None = strawberry.field(default=None, description="评查人员（本账号管辖范围内的）")
+    case: CaseRef | None = strawberry.field(default=None, description="被评查案件（本账号管辖范围内的）")
+    agency: AgencyRef | None = strawberry.field(default=None, description="被评查单位")
+    reviewer: OfficerRef | None = strawberry.field(default=None, description="评查人员（本账号管辖范围内的）")
     findings: list[CaseReviewFinding] = strawberry.field(default_factory=list, description="评查发现，按项目代码排序")
 
 
@@ -148,7 +158,7 @@ class ReviewSample(Node):
     drawn_at: dt.datetime = strawberry.field(description="抽取时间")
     actor: str = strawberry.field(description="抽取人（账号）")
     rubric: ReviewRubric | None = strawberry.field(description="抽样时施行并冻结的评查标准；本抽样的评分均按此标准")
-    organiser: Agency | None = strawberry.field(default=None, description="组织评查的机关")
+    organiser: AgencyRef | None = strawberry.field(default=None, description="组织评查的机关")
     reviews: list[CaseReview] = strawberry.field(default_factory=list, description="本账号可见的评查，按单位和案件排序")
 
 
@@ -251,7 +261,7 @@ def _review_clauses(f: CaseReviewFilter) -> list[sa.ColumnElement[bool]]:
 
 @strawberry.type(description="某单位的案卷评查合格率")
 class AgencyReviewRate:
-    agency: Agency | None = strawberry.field(description="被评查单位")
+    agency: AgencyRef | None = strawberry.field(description="被评查单位")
     assigned: int = strawberry.field(description="抽中的案卷")
     reviewed: int = strawberry.field(description="已评查")
     passed: int = strawberry.field(description="合格（等次不为不合格）")
@@ -281,7 +291,7 @@ async def resolve_pass_rates(info: strawberry.Info, filter: CaseReviewFilter | N
         ).where(*_review_clauses(filter or CaseReviewFilter()))).group_by(c.agency_id)
         rows = (await plan.session.execute(stmt)).all()
         nested = child_selections([s for f in info.selected_fields for s in f.selections], "agency") or []
-        agencies = await plan.by_ids(AGENCY, {r[0] for r in rows}, nested)
+        agencies = await plan.by_ids("Agency", {r[0] for r in rows}, nested)
     found = [
         AgencyReviewRate(agency=agencies.get(a), assigned=int(n), reviewed=int(done), passed=int(ok), excellent=int(best),
                          vetoed=int(veto), rate=_percent(int(ok), int(done)))

@@ -11,30 +11,35 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
-
-from zhifa.core.supervision.draws import SampleRequest
 from zhifa.core.access.viewer import STAFF, Role, Scope
-from zhifa.core.clock import legal_today
 from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.clock import legal_today
 from zhifa.core.complaints.models import Complaint as ComplaintRow
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
 from zhifa.core.entities.models import Entity as EntityRow
 from zhifa.core.errors import UserError as RuleError
-from zhifa.core.supervision import models as m, outside, visits as rules
+from zhifa.core.supervision import models as m
+from zhifa.core.supervision import outside
+from zhifa.core.supervision import visits as rules
+from zhifa.core.supervision.draws import SampleRequest
 from zhifa.core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
+from zhifa.schema.complaints.types import ComplaintPayload
 from zhifa.schema.kit.access import Access, RowRule
-from zhifa.schema.cases.types import Case
-from zhifa.schema.complaints.types import COMPLAINT, ComplaintPayload
-from zhifa.schema.entities.types import ENTITY, Entity
+from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
-from zhifa.schema.people.types import AGENCY, Agency, Officer, Region
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
 from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+
+AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
+EntityRef = Annotated["Entity", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
+OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
+RegionRef = Annotated["Region", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 VisitMethod = graphql_enum(m.VisitMethod, "VisitMethod", "回访方式")
 VisitSatisfaction = graphql_enum(m.VisitSatisfaction, "VisitSatisfaction", "回访中当事人的满意度")
@@ -75,7 +80,7 @@ class ReturnVisitSample(Node):
     done: int = strawberry.field(description="已回访的案件数")
     drawn_at: dt.datetime
     actor: str
-    organiser: Agency | None = strawberry.field(default=None, description="组织回访的司法行政机关")
+    organiser: AgencyRef | None = strawberry.field(default=None, description="组织回访的司法行政机关")
 
 
 @strawberry.type(description="案件回访：抽中的已结案案件，回访当事人的方式、满意度和意见；反映执法问题的登记为投诉举报")
@@ -89,10 +94,10 @@ class ReturnVisit(Node):
     closed_on: dt.date | None = strawberry.field(description="结案日期（回访不得早于此日）")
     problem_reported: bool = strawberry.field(description="当事人反映了执法人员的违法违规问题")
     version: int
-    case: Case | None = strawberry.field(default=None, description="被回访的案件（管辖范围内的）")
-    agency: Agency | None = strawberry.field(default=None, description="案件的执法主体")
+    case: CaseRef | None = strawberry.field(default=None, description="被回访的案件（管辖范围内的）")
+    agency: AgencyRef | None = strawberry.field(default=None, description="案件的执法主体")
     sample: ReturnVisitSample | None = None
-    visitor: Officer | None = strawberry.field(default=None, description="回访人员")
+    visitor: OfficerRef | None = strawberry.field(default=None, description="回访人员")
     misconduct_report_id: strawberry.ID | None = strawberry.field(
         description="反映的问题登记成的投诉举报的全局 ID（回访结果处理），用 complaint(id:) 按投诉举报的可见范围读取"
     )
@@ -108,9 +113,9 @@ class OutsideSupervisor(Node):
     active: bool = strawberry.field(description="未解聘")
     current: bool = strawberry.field(description="今天在聘（未解聘且在聘期内），可反映问题")
     report_count: int = strawberry.field(description="反映问题登记为投诉举报的件数")
-    region: Region | None = None
-    appointed_by: Agency | None = strawberry.field(default=None, description="聘任的司法行政机关")
-    entity: Entity | None = strawberry.field(default=None, description="企业联系点对应的行政相对人")
+    region: RegionRef | None = None
+    appointed_by: AgencyRef | None = strawberry.field(default=None, description="聘任的司法行政机关")
+    entity: EntityRef | None = strawberry.field(default=None, description="企业联系点对应的行政相对人")
 
 
 def _sample(r) -> ReturnVisitSample:
@@ -165,7 +170,6 @@ OUTSIDE_SUPERVISOR = Kind("OutsideSupervisor", OUTSIDE, _outside, {
     rule=_rows("OutsideSupervisor"),
 )
 # Complaint.outsideSupervisor (declared lazily in schema.complaints, which cannot import this module).
-COMPLAINT.relations["outsideSupervisor"] = Relation("one", "OutsideSupervisor", "outside_supervisor_id")
 
 NODES = KINDS = (SAMPLE, VISIT, OUTSIDE_SUPERVISOR)  # planner kinds, all reached by `node`
 
@@ -199,7 +203,7 @@ def _visit_clauses(f: ReturnVisitFilter, table=VISITS) -> list[sa.ColumnElement[
 
 @strawberry.type(description="回访情况统计（某执法主体或合计）")
 class ReturnVisitFigures:
-    agency: Agency | None = strawberry.field(description="执法主体；合计行为空")
+    agency: AgencyRef | None = strawberry.field(description="执法主体；合计行为空")
     drawn: int = strawberry.field(description="抽中应回访件数")
     done: int = strawberry.field(description="已回访件数")
     reached: int = strawberry.field(description="联系上当事人的件数（已回访 − 未能联系上）")
@@ -217,7 +221,7 @@ class ReturnVisitReport:
     by_agency: list[ReturnVisitFigures]
 
 
-def _figures(f: rules.VisitFigures, agency: Agency | None) -> ReturnVisitFigures:
+def _figures(f: rules.VisitFigures, agency: AgencyRef | None) -> ReturnVisitFigures:
     return ReturnVisitFigures(
         agency=agency, drawn=f.drawn, done=f.done, reached=f.reached, satisfied=f.satisfied, basically_satisfied=f.basically_satisfied,
         unsatisfied=f.unsatisfied, unreachable=f.unreachable, satisfaction_rate=None if f.rate is None else str(f.rate),
@@ -233,7 +237,7 @@ async def resolve_figures(info: strawberry.Info, sample_id: strawberry.ID | None
     async with planner(info) as plan:
         where += access.where("ReturnVisit", visits_t)
         found = await rules.figures(plan.session, where)
-        agencies = await plan.by_ids(AGENCY, [f.agency_id for f in found], child_selections(selected, "byAgency", "agency") or [])
+        agencies = await plan.by_ids("Agency", [f.agency_id for f in found], child_selections(selected, "byAgency", "agency") or [])
     return ReturnVisitReport(total=_figures(rules.total(found), None), by_agency=[_figures(f, agencies.get(f.agency_id)) for f in found])
 
 
@@ -405,7 +409,7 @@ async def resolve_appoint(info: strawberry.Info, input: AppointOutsideSupervisor
         region = decode_id(input.region_id, "Region", "regionId")
         entity = decode_id(input.entity_id, "Entity", "entityId")
         if entity is not None:
-            await _visible(session, access, ENTITY, entity, "ENTITY_NOT_FOUND", "企业不存在或不在本机关管辖范围内", "entityId")
+            await _visible(session, access, "Entity", entity, "ENTITY_NOT_FOUND", "企业不存在或不在本机关管辖范围内", "entityId")
             if region is None:
                 region = (await session.get(EntityRow, entity)).region_id
         if region is not None:
@@ -445,7 +449,7 @@ async def resolve_report(info: strawberry.Info, input: ReportByOutsideSupervisor
         found = await _own_outside(session, access, input.outside_supervisor_id)
         subject = decode_id(input.subject_entity_id, "Entity", "subjectEntityId")
         if subject is not None:
-            await _visible(session, access, ENTITY, subject, "ENTITY_NOT_FOUND", "被反映的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
+            await _visible(session, access, "Entity", subject, "ENTITY_NOT_FOUND", "被反映的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
         new = outside.OutsideReport(
             supervisor_id=found.id, content=input.content, received_at=input.received_at or dt.datetime.now(dt.UTC),
             subject_name=input.subject_name, subject_entity_id=subject, subject_address=input.subject_address,
@@ -455,7 +459,7 @@ async def resolve_report(info: strawberry.Info, input: ReportByOutsideSupervisor
                                      policy=DEFAULT_COMPLAINT_POLICY, calendar=info.context.calendar)).id
 
     key, errors = await run_mutation(info, work)
-    return ComplaintPayload(complaint=await one(info, COMPLAINT, key, "complaint") if key else None, errors=errors)
+    return ComplaintPayload(complaint=await one(info, "Complaint", key, "complaint") if key else None, errors=errors)
 
 
 PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"

@@ -7,10 +7,9 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from zhifa.core.db import transaction, utcnow
 from zhifa.core.ratelimit import hit
-from zhifa.schema.http.auth import AuthError, TokenVerifier
+from zhifa.schema.kit.auth import AuthError, TokenVerifier
 
 CSRF_HEADER = "x-zhifa-csrf"
 # Content types a browser may send cross-site without a CORS preflight.

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import jwt
-
 from zhifa.core.access.viewer import PUBLIC, Role, Viewer
 from zhifa.core.config import Settings
 
