@@ -33,7 +33,7 @@ from zhifa.core.migrate import upgrade_async
 from zhifa.core.models import Case, Officer
 from zhifa.core.people.models import OfficerRole
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.schema.http.auth import issue_token
+from zhifa.schema.kit.auth import issue_token
 
 SECRET = "benchmark-secret-" + "0" * 16
 

@@ -36,10 +36,12 @@ class Domain:
 
 @dataclass(frozen=True)
 class GraphQLContribution:
-    """Strawberry types whose fields are merged into the root Query and Mutation."""
+    """Strawberry types whose fields are merged into the root Query and Mutation, and the
+    plug-in's `core.errors.ErrorCode` enums (the codes its errors may carry)."""
 
     query: Sequence[type] = ()
     mutation: Sequence[type] = ()
+    error_codes: Sequence[type] = ()
 
 
 @dataclass(frozen=True)

@@ -45,16 +45,16 @@ def parse_amount(text: str, field: str) -> int:
 
     Public for plug-ins: every calculator takes money the same way.
     """
-    from zhifa.core.errors import UserError  # core.errors is tiny; imported here to keep money import-light
+    from zhifa.core.errors import CommonErrorCode, UserError  # core.errors is tiny; imported here to keep money import-light
 
     try:
         fen = yuan_to_fen(text)
     except MoneyError as exc:
-        raise UserError("MONEY_INVALID", f"{field}：{exc}", field) from None
+        raise UserError(CommonErrorCode.MONEY_INVALID, f"{field}：{exc}", field) from None
     if fen < 0:
-        raise UserError("MONEY_NEGATIVE", f"{field} 不能为负数", field)
+        raise UserError(CommonErrorCode.MONEY_NEGATIVE, f"{field} 不能为负数", field)
     if fen > MAX_AMOUNT_FEN:
-        raise UserError("MONEY_OUT_OF_RANGE", f"{field} 超出可计算范围（不超过一万亿元）", field)
+        raise UserError(CommonErrorCode.MONEY_OUT_OF_RANGE, f"{field} 超出可计算范围（不超过一万亿元）", field)
     return fen
 
 

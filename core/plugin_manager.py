@@ -6,6 +6,7 @@ the plug-in. Core code calls hooks through `PluginManager` methods, never `pm.ho
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import logging
@@ -21,8 +22,8 @@ import pluggy
 from zhifa.core.catalog.loader import DataFileError
 from zhifa.core.catalog.registry import Catalog, CatalogError, Contribution, build_catalog
 from zhifa.core.hooks import PROJECT, CaseAction, CaseEvent, GraphQLContribution, Specs
-from zhifa.core.inspections.scenarios import ScenarioSpec
-from zhifa.core.errors import UserError
+from zhifa.core.inspections.scenarios import ScenarioSpec, builtin as builtin_scenarios, point_index, problems as scenario_problems
+from zhifa.core.errors import ErrorCode, UserError
 
 log = logging.getLogger("zhifa.plugins")
 
@@ -34,6 +35,7 @@ BUILTIN = {
     "transport": "zhifa.plugins.transport:plugin",
     "agriculture": "zhifa.plugins.agriculture:plugin",
 }
+AWAITED_HOOKS = {"zhifa_case_event"}  # the only hook whose result the core awaits
 
 
 class PluginError(Exception):
@@ -83,6 +85,8 @@ class PluginManager:
         self.pm.add_hookspecs(Specs)
         self.loaded: dict[str, LoadedPlugin] = {}
         self.catalog = Catalog()
+        self._scenarios: tuple[ScenarioSpec, ...] = ()
+        self._migrations: tuple[tuple[str, Path], ...] = ()
 
     def load(self) -> PluginManager:
         entry_points = {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
@@ -91,6 +95,8 @@ class PluginManager:
         for name in self.loaded:
             self._call_one(name, "zhifa_configure", settings=self.config.settings.get(name, {}))
         self.catalog = self._build_catalog()
+        self._scenarios = self._check_scenarios()
+        self._migrations = self._check_migrations()
         return self
 
     def _register(self, name: str, entry_points: Mapping[str, metadata.EntryPoint]) -> None:
@@ -114,6 +120,9 @@ class PluginManager:
             raise PluginError(name, f"导入失败：{type(exc).__name__}: {exc}{_old_import_hint(exc.name)}") from exc
         except Exception as exc:  # an import error or anything a broken package raises
             raise PluginError(name, f"导入失败：{type(exc).__name__}: {exc}") from exc
+        for caller in self.pm.get_hookcallers(plugin) or ():
+            if caller.name not in AWAITED_HOOKS and any(inspect.iscoroutinefunction(i.function) for i in caller.get_hookimpls() if i.plugin is plugin):
+                raise PluginError(name, f"钩子 {caller.name} 不能是 async 函数：pluggy 是同步的，只有 {'、'.join(sorted(AWAITED_HOOKS))} 的结果会被等待")
         self.loaded[name] = LoadedPlugin(name, _version(plugin, entry_points.get(name)), source)
 
     def _call_one(self, plugin_name: str, hook: str, **kwargs: Any) -> Any:
@@ -152,16 +161,51 @@ class PluginManager:
         except CatalogError as exc:
             raise PluginError(exc.plugin, "数据有误：\n" + "\n".join(exc.problems)) from exc
 
+    def _check_scenarios(self) -> tuple[ScenarioSpec, ...]:
+        """The plug-ins' scenarios, cross-checked once against the catalog: every point loaded, two
+        domains at least, the lead among them, codes unique with the built-in file's."""
+        index, kept = point_index(self.catalog), []
+        owner = {s.code: "内置场景文件" for s in builtin_scenarios()}
+        for name in self.loaded:
+            for spec in self._collect(name, "zhifa_scenarios"):
+                spec = spec if spec.where else dataclasses.replace(spec, where=f"zhifa_scenarios: {spec.code}")
+                found = scenario_problems(spec, self.catalog, index)
+                if spec.code in owner:
+                    found.append(f"{spec.where}.code: 场景代码“{spec.code}”已由{owner[spec.code]}使用")
+                if found:
+                    raise PluginError(name, "数据有误：\n" + "\n".join(found))
+                owner[spec.code] = f"插件 {name} "
+                kept.append(spec)
+        return tuple(kept)
+
+    def _check_migrations(self) -> tuple[tuple[str, Path], ...]:
+        folders = tuple((name, Path(p)) for name in self.loaded for p in self._call_one(name, "zhifa_migrations"))
+        for name, folder in folders:
+            if not folder.is_dir():
+                raise PluginError(name, f"钩子 zhifa_migrations 返回的 {folder} 不是文件夹")
+        return folders
+
     # The typed facade the rest of the core calls.
 
     def graphql_contributions(self) -> list[tuple[str, GraphQLContribution]]:
         return [(name, c) for name in self.loaded for c in self._call_one(name, "zhifa_graphql")]
 
+    def error_code_enums(self) -> list[type[ErrorCode]]:
+        """The plug-ins' ErrorCode enums, as their GraphQL contributions list them."""
+        enums = []
+        for name, contribution in self.graphql_contributions():
+            for enum in contribution.error_codes:
+                if not (isinstance(enum, type) and issubclass(enum, ErrorCode)):
+                    raise PluginError(name, f"GraphQLContribution.error_codes 应为 ErrorCode 枚举，收到 {enum!r}")
+                enums.append(enum)
+        return enums
+
     def scenarios(self) -> list[ScenarioSpec]:
-        return [s for name in self.loaded for s in self._collect(name, "zhifa_scenarios")]
+        """The plug-ins' scenarios as validated by `load()` (the built-in file's are not included)."""
+        return list(self._scenarios)
 
     def migration_folders(self) -> list[tuple[str, Path]]:
-        return [(name, Path(p)) for name in self.loaded for p in self._call_one(name, "zhifa_migrations")]
+        return list(self._migrations)
 
     def case_checks(self, action: CaseAction) -> list[UserError]:
         return [

@@ -4,6 +4,7 @@ ZHIFA_TEST_DATABASE_URL names one), emptied before each test that uses it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from zhifa.core.clock import legal_today
 from zhifa.core.demo import load_demo
 from zhifa.core.migrate import upgrade_async
 from zhifa.core.entities.crypto import DataKey
+from zhifa.core.errors import UserError, declared
 from zhifa.core.models import Base
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
@@ -47,12 +49,17 @@ def _backend() -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.nodeid.endswith(FINAL_CHECKS))  # stable: the rest keep their order
     if _backend() == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set ZHIFA_TEST_DATABASE_URL)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    DESELECTED.extend(item.nodeid for item in items)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -64,6 +71,96 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _backend() != "postgresql" or skipped:
         print(f"\nZHIFA_REQUIRE_POSTGRES=1 but backend={_backend()} and {skipped} test(s) skipped")
         session.exitstatus = 1
+
+
+# --- Error codes ------------------------------------------------------------------------------------
+#
+# Every code the tests make: each core UserError built, and each code in the JSON bodies that the
+# tests' HTTP clients receive (`errors` lists: GraphQL's, the HTTP routes', mutation payloads').
+# tests/test_error_codes.py checks them against the declared codes after every other test.
+
+FINAL_CHECKS = ("test_error_codes.py::test_every_declared_code_is_raised_by_a_test",)
+SEEN_CODES: dict[str, str | None] = {}  # code -> its enum when first seen (None: undeclared then)
+DESELECTED: list[str] = []
+
+
+def saw_code(code: str) -> None:
+    if code not in SEEN_CODES:
+        try:
+            SEEN_CODES[code] = type(declared(code)).__name__
+        except ValueError:
+            SEEN_CODES[code] = None
+
+
+def _codes_in(body: Any) -> None:
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack += item
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key == "errors" and isinstance(value, list):
+                    for error in (e for e in value if isinstance(e, dict)):
+                        code = error.get("code") or (error.get("extensions") or {}).get("code")
+                        if isinstance(code, str):
+                            saw_code(code)
+                stack.append(value)
+
+
+def _read_codes(response: httpx.Response) -> None:
+    if response.headers.get("content-type", "").startswith("application/json"):
+        try:
+            _codes_in(response.json())
+        except (ValueError, httpx.ResponseNotRead):
+            pass
+
+
+async def asgi_request(app, method: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One bodiless request straight to the ASGI app: the status and the body exactly as the app
+    sent it (an HTTP client drops the body of a HEAD response), its codes recorded."""
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await app({"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"", "headers": raw,
+               "http_version": "1.1", "scheme": "http", "server": ("zhifa.test", 80), "client": ("test", 1), "root_path": ""}, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    try:
+        _codes_in(json.loads(body))
+    except ValueError:
+        pass
+    return sent[0]["status"], body
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_error_codes():
+    built, async_send, send = UserError.__post_init__, httpx.AsyncClient.send, httpx.Client.send
+
+    def post_init(self) -> None:
+        built(self)
+        saw_code(self.code)
+
+    async def recorded_async_send(self, request, **kwargs):
+        response = await async_send(self, request, **kwargs)
+        if not kwargs.get("stream"):
+            _read_codes(response)
+        return response
+
+    def recorded_send(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        if not kwargs.get("stream"):
+            _read_codes(response)
+        return response
+
+    UserError.__post_init__, httpx.AsyncClient.send, httpx.Client.send = post_init, recorded_async_send, recorded_send
+    yield
+    UserError.__post_init__, httpx.AsyncClient.send, httpx.Client.send = built, async_send, send
 
 
 @pytest.fixture(scope="session")

@@ -592,6 +592,12 @@ def test_art73_no_surcharge_during_reconsideration_or_litigation():
     assert (paused.days, paused.amount_fen) == (6, 18_000)  # 10 Oct and 21–25 Oct
 
 
+def test_art73_a_pause_ending_before_it_starts_is_refused():
+    with pytest.raises(UserError) as refused:
+        surcharge(100_000, d(2025, 10, 9), d(2025, 10, 25), [(d(2025, 10, 20), d(2025, 10, 11))])
+    assert (refused.value.code, refused.value.field) == ("PAUSE_INVALID", "pauses")
+
+
 def test_art73_a_challenge_on_the_case_timeline_pauses_the_surcharge_while_it_runs():
     """APL Art. 73 para 3, from the case's own events: filed through decided, or through today while pending."""
     due, fine = d(2025, 10, 9), 100_000

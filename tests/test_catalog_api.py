@@ -1,5 +1,11 @@
 """The catalog through GraphQL: discretion recommendations, structured tables, checklists, versions."""
 
+import httpx
+
+from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
+from zhifa.schema.http.app import create_app
+from conftest import Api, settings_for
+
 DISCRETION = """query($code: String!, $facts: JSON!, $kind: EntityKind!, $fine: Money, $why: String) {
   discretion(itemCode: $code, facts: $facts, partyKind: $kind, proposedFine: $fine, proposalReasons: $why) {
     itemCode itemVersion tierCode outcome recommendedFine { min max } tierFine { min max }
@@ -62,3 +68,22 @@ async def test_catalog_items_as_of_a_date_before_an_item_existed(api):
     early = await api('{ catalogItems(filter: {asOf: "2000-01-01"}) { totalCount } }')
     now = await api("{ catalogItems { totalCount } }")
     assert early["catalogItems"]["totalCount"] == 0 < now["catalogItems"]["totalCount"]
+
+
+async def test_catalog_items_of_a_plugin_removed_from_plugins_toml_are_no_longer_served(demo, database_url, demo_tokens):
+    """Items stay in the database (nothing is deleted; cases keep the version they cite) but a
+    plug-in that is no longer enabled serves none of them in catalogItems."""
+    without_market = PluginManager(PluginsConfig(tuple(n for n in BUILTIN if n != "market"))).load()
+    app = create_app(settings_for(database_url), without_market)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://zhifa.test") as client:
+        api = Api(client, demo_tokens["bureau_officer"])
+        market = await api('{ catalogItems(filter: {domain: "market"}) { totalCount } }')
+        one = await api('{ catalogItems(filter: {code: "SC024"}) { edges { node { code } } } }')
+        others = await api('{ catalogItems(filter: {domain: "construction"}) { totalCount } }')
+    assert market["catalogItems"]["totalCount"] == 0 and one["catalogItems"]["edges"] == []
+    assert others["catalogItems"]["totalCount"] > 0
+
+
+async def test_an_item_without_a_discretion_benchmark_gets_no_recommendation(api):
+    response = await api.post(DISCRETION, {"code": "JZ007", "facts": {}, "kind": "LEGAL_PERSON"})  # an inspection item
+    assert response.json()["errors"][0]["extensions"]["code"] == "DISCRETION_TABLE_MISSING"

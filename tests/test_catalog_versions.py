@@ -104,3 +104,28 @@ async def test_delegation_is_granted_listed_and_revoked_by_the_county_head(api, 
     revoked = (await head(REVOKE, {"i": {"agencyId": team, "itemCode": code, "reason": "评估后收回"}}))["revokeDelegation"]
     assert revoked == {"itemCodes": [code], "errors": []}
     assert code not in [e["node"]["code"] for e in (await api(DELEGATED, {"a": team}))["catalogItems"]["edges"]]
+
+
+async def test_a_new_version_takes_effect_only_after_the_current_one(api, demo, demo_tokens, plugins):
+    head = api.as_(demo_tokens["bureau_head"])
+    start = legal_today() + dt.timedelta(days=10)
+    async with transaction(demo) as session:
+        await sync_catalog(session, _amended(plugins.catalog, "SC024", "第二版"))
+    second = (await head(PUBLISH, {"i": {"code": "SC024", "version": 2, "effectiveFrom": start.isoformat()}}))["publishCatalogItem"]
+    assert second["errors"] == []
+    async with transaction(demo) as session:
+        await sync_catalog(session, _amended(plugins.catalog, "SC024", "第三版"))
+    early = {"code": "SC024", "version": 3, "effectiveFrom": (start - dt.timedelta(days=1)).isoformat()}
+    assert (await head(PUBLISH, {"i": early}))["publishCatalogItem"]["errors"] == [{"code": "EFFECTIVE_DATE_TOO_EARLY", "field": "effectiveFrom"}]
+
+
+async def test_delegation_goes_only_to_township_teams_and_is_revoked_with_a_reason(api, demo, demo_tokens):
+    head = api.as_(demo_tokens["bureau_head"])
+    agencies = (await api("{ agencies { edges { node { id kind } } } }"))["agencies"]["edges"]
+    professional = next(e["node"]["id"] for e in agencies if e["node"]["kind"] == "PROFESSIONAL_TEAM")
+    team = next(e["node"]["id"] for e in agencies if e["node"]["kind"] == "TOWNSHIP_TEAM")
+    granted = (await head(GRANT, {"i": {"agencyId": professional, "itemCodes": ["SC024"], "basis": "定政发〔2026〕3号"}}))["grantDelegation"]
+    assert granted["errors"] == [{"code": "NOT_A_TOWNSHIP_TEAM", "field": "agencyId"}]
+    delegated = (await api(DELEGATED, {"a": team}))["catalogItems"]["edges"][0]["node"]["code"]
+    assert (await head(REVOKE, {"i": {"agencyId": team, "itemCode": delegated, "reason": " "}}))["revokeDelegation"]["errors"] == [{"code": "REASON_REQUIRED"}]
+    assert (await head(REVOKE, {"i": {"agencyId": team, "itemCode": "ST001", "reason": "收回"}}))["revokeDelegation"]["errors"] == [{"code": "NOT_DELEGATED"}]

@@ -5,6 +5,7 @@ will add them)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -26,7 +27,7 @@ from zhifa.core.people.models import Agency, AgencyKind, Officer
 from zhifa.schema.api import KINDS
 from zhifa.schema.kit.access import Access
 from zhifa.schema.http.app import create_app
-from zhifa.schema.http.auth import TokenVerifier
+from zhifa.schema.kit.auth import TokenVerifier
 from zhifa.schema.kit.context import Context
 from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries
 from zhifa.schema.kit.relay import global_id, parse_global_id
@@ -379,6 +380,52 @@ async def test_the_form_is_checked_before_the_file_is_stored(http, demo, demo_to
     assert stored_files(store) == [] and leftovers(store) == []
 
 
+def multipart(*parts: tuple[str, str | None, bytes], boundary: str = "b0undary", end: bool = True) -> tuple[bytes, dict[str, str]]:
+    """A hand-made multipart/form-data body from (name, filename, content) parts."""
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"{f"; filename={chr(34)}{filename}{chr(34)}" if filename else ""}\r\n\r\n'.encode()
+        + content + b"\r\n"
+        for name, filename, content in parts
+    )
+    return body + (f"--{boundary}--\r\n".encode() if end else b""), {"content-type": f"multipart/form-data; boundary={boundary}"}
+
+
+async def test_the_upload_itself_must_be_one_whole_file_after_sane_fields(http, demo, demo_tokens, county_cases, store):
+    token, case = demo_tokens["bureau_officer"], county_cases[0]
+    fields = [("caseId", None, global_id("Case", case.id).encode()), ("kind", None, b"DOCUMENTARY"), ("title", None, "现场照片".encode())]
+
+    async def codes(body_and_headers) -> list[str]:
+        body, headers = body_and_headers
+        response = await http.post("/evidence", content=body, headers={**auth(token), **headers})
+        assert 400 <= response.status_code < 500, response.text
+        return sorted(e["code"] for e in response.json()["errors"])
+
+    assert await codes(multipart(*fields)) == ["EVIDENCE_FILE_REQUIRED"]
+    assert await codes(multipart(*fields, ("file", "a.jpg", JPEG_BYTES), ("file", "b.jpg", JPEG_BYTES))) == ["FORM_ONE_FILE"]
+    assert await codes(multipart(*fields, ("file", "a.jpg", JPEG_BYTES), end=False)) == ["FORM_INVALID"]  # cut off before its end
+    assert await codes(multipart(*fields, ("notes", None, "注".encode() * 6000), ("file", "a.jpg", JPEG_BYTES))) == ["EVIDENCE_FIELD_TOO_LONG"]
+    officer = global_id("Officer", (await an_officer_of(demo, case)))
+    later = "2999-01-01T09:00:00+08:00"
+    refused = await upload(http, token, case, JPEG_BYTES, title="题" * 201, collectedAt="昨天上午", recordingStartedAt=later, collectedBy=",".join([officer] * 11))
+    assert sorted(e["code"] for e in refused.json()["errors"]) == ["COLLECTORS_TOO_MANY", "DATETIME_INVALID", "EVIDENCE_FIELD_TOO_LONG", "EVIDENCE_TIME_IN_FUTURE"]
+    assert stored_files(store) == [] and leftovers(store) == []
+
+
+async def an_officer_of(demo, case: Case):
+    async with demo() as session:
+        return await session.scalar(sa.select(Officer.id).where(Officer.agency_id == case.agency_id).limit(1))
+
+
+async def test_a_file_gone_from_the_store_is_reported_not_served(http, demo_tokens, county_cases, store):
+    token = demo_tokens["bureau_officer"]
+    evidence = (await upload(http, token, county_cases[0], JPEG_BYTES)).json()["evidence"]
+    path = store.path(evidence["sha256"])
+    path.chmod(0o644)
+    path.unlink()
+    response = await http.get(f"/evidence/{evidence['id']}/content", headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 404 and response.json()["errors"][0]["code"] == "EVIDENCE_FILE_MISSING"
+
+
 async def test_a_closed_case_takes_no_more_evidence(http, demo, demo_tokens, store):
     async with demo() as session:
         closed = await session.scalar(
@@ -492,6 +539,7 @@ async def test_case_evidence_and_custody_steps_in_graphql(http, graphql, demo_to
     moved = await step("TRANSFERRED", "移交法制审核科 王某")
     assert [(c["seq"], c["action"]) for c in moved["evidence"]["custody"]] == [(1, "UPLOADED"), (2, "SEALED"), (3, "TRANSFERRED")]
     assert (await step("UNSEALED"))["evidence"]["sealed"] is False
+    assert (await step("UNSEALED"))["errors"] == [{"code": "EVIDENCE_NOT_SEALED", "field": "action"}]
 
     # Outside the jurisdiction: nothing to see, nothing to record.
     assert (await graphql(demo_tokens["township_officer"], "query($c: ID!) { caseEvidence(caseId: $c) { id } }", c=case_id))["caseEvidence"] == []
@@ -543,6 +591,23 @@ async def test_concurrent_steps_number_the_timeline_and_custody_without_gaps(dem
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 11
     assert custody == [1, 2, 3, 4, 5]
     assert broken is None
+
+
+async def test_a_timeline_number_lost_to_other_writers_every_time_is_a_conflict(demo, county_cases, monkeypatch):
+    """Each writer numbers the next step max(seq) + 1 and retries when a concurrent one took it;
+    after SEQ_ATTEMPTS losses it gives up with CONFLICT rather than loop or overwrite."""
+    case = county_cases[0]
+    async with demo() as session:
+        taken = await session.scalar(sa.select(sa.func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id))
+        read = session.scalar
+
+        async def stale(statement, *args, **kwargs):  # as seen by a writer that always reads just before another one commits
+            return taken - 1 if "max" in str(statement) else await read(statement, *args, **kwargs)
+
+        monkeypatch.setattr(session, "scalar", stale)
+        with pytest.raises(RuleError) as refused:
+            await service.append_case_event(session, case.id, "evidence_added", "officer:test", {}, dt.datetime.now(dt.UTC))
+    assert refused.value.code == "CONFLICT"
 
 
 def test_storage_folder_and_limit_come_from_the_environment(tmp_path):

@@ -20,9 +20,10 @@ from zhifa.core.audit.service import verify as verify_audit
 from zhifa.core.catalog.loader import DataFileError
 from zhifa.core.clock import legal_today
 from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.errors import UserError, UserErrors
 from zhifa.core.ids import new_id
 from zhifa.core.inspections import draw as lottery
-from zhifa.core.inspections import figures, joint, scenarios
+from zhifa.core.inspections import figures, joint, scenarios, service
 from zhifa.core.inspections.models import InspectionDraw
 from zhifa.core.people.models import Agency, AgencyKind, Region
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
@@ -511,3 +512,124 @@ async def test_reduction_figures_over_a_known_set_of_joint_visits(api, demo, dem
     own = (await township("{ officers(first: 1) { edges { node { agency { id } } } } }"))["officers"]["edges"][0]["node"]["agency"]["id"]
     seen = (await township(query, period))["inspectionReduction"]
     assert seen["jointVisits"] == (1 if own == places["township"] else 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals, each with its code
+
+
+def _codes(payload) -> set[str]:
+    return {e["code"] for e in payload["errors"]}
+
+
+DECLARE = "mutation($input: DeclareRecusalInput!) { declareRecusal(input: $input) { errors { code } } }"
+
+
+async def test_a_plan_is_refused_with_all_its_problems_at_once(api, demo, county, inspection_plugins):
+    bureau = county["bureau"]["id"]
+    province = (await api('{ regions(filter: {code: "330000"}) { edges { node { id } } } }'))["regions"]["edges"][0]["node"]["id"]
+    empty = await _create(api, bureau, domains=[], checklistCodes=[])
+    assert _codes(empty) == {"DOMAINS_REQUIRED", "CHECKLISTS_REQUIRED"}
+    bad = await _create(
+        api, bureau, checklistCodes=["SC-CL01", "JZ-CL02", "XX-CL99"], startsOn=TODAY.isoformat(), endsOn=(TODAY - dt.timedelta(days=1)).isoformat(),
+        targetCount=None, inspectorsPerTask=1, yearlyCeiling=0, rotationMonths=121, targetFilter={"regionIds": [province]},
+    )
+    assert _codes(bad) == {"CHECKLIST_DOMAIN_MISMATCH", "CHECKLIST_UNKNOWN", "WINDOW_INVALID", "QUOTA_INVALID", "INSPECTORS_PER_TASK_INVALID",
+                           "CEILING_INVALID", "ROTATION_INVALID", "REGION_OUT_OF_JURISDICTION"}
+    # Risk classes are an enum in GraphQL; a caller of the service may still pass anything.
+    new = service.NewPlan(agency_id=parse_global_id(bureau)[1], name="计划", domains=["market"], checklist_codes=["SC-CL01"], starts_on=TODAY,
+                          ends_on=END, target_count=1, target_filter=service.TargetFilter(risk_classes=("E",)))
+    async with demo() as session:
+        with pytest.raises(UserErrors) as refused:
+            await service.create_plan(session, "test", inspection_plugins.catalog, new)
+    assert [e.code for e in refused.value.errors] == ["FILTER_INVALID"]
+
+
+async def test_a_draw_and_its_publication_are_refused_out_of_turn(api, demo, county):
+    bureau = county["bureau"]["id"]
+    missing = (await api(DRAW, {"input": {"planId": global_id("InspectionPlan", new_id()), "version": 1}}))["drawInspectionPlan"]
+    assert _codes(missing) == {"PLAN_NOT_FOUND"}
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    expired = (await _create(api, bureau, startsOn=yesterday, endsOn=yesterday))["plan"]
+    assert _codes((await api(DRAW, {"input": {"planId": expired["id"], "version": 1}}))["drawInspectionPlan"]) == {"PLAN_EXPIRED"}
+    nobody = (await _create(api, bureau, targetFilter={"industries": ["无此行业"]}))["plan"]
+    step = {"planId": nobody["id"], "version": 1}
+    assert _codes((await api(DRAW, {"input": {**step, "seed": "种" * 101}}))["drawInspectionPlan"]) == {"SEED_INVALID"}
+    assert _codes((await api(DRAW, {"input": step}))["drawInspectionPlan"]) == {"NO_TARGETS"}
+    assert _codes((await api(PUBLISH_RESULTS, {"input": step}))["publishInspectionResults"]) == {"NOT_DRAWN"}
+    drawn = await _drawn(api, bureau)
+    early = (await api(PUBLISH_RESULTS, {"input": {"planId": drawn["id"], "version": drawn["version"]}}))["publishInspectionResults"]
+    assert _codes(early) == {"PLAN_NOT_PUBLISHED"}
+
+
+async def test_results_are_refused_outside_the_plan_unknown_twice_or_too_long(api, demo, county):
+    task = (await _drawn(api, county["bureau"]["id"], targetCount=1))["tasks"][0]
+    points = [{"pointCode": p["code"], "outcome": "PASS"} for p in task["points"]]
+    payload = {"inspectionId": task["id"], "version": task["version"]}
+    wrong = [*points, points[0], {"pointCode": "XX-CL99-01", "outcome": "PASS"}, {"pointCode": points[1]["pointCode"], "outcome": "PASS", "evidence": "证" * 2001}]
+    before = (TODAY - dt.timedelta(days=1)).isoformat()
+    refused = (await api(RESULTS, {"input": {**payload, "inspectedOn": before, "results": wrong}}))["recordInspectionResults"]
+    assert _codes(refused) == {"OUTSIDE_PLAN_WINDOW", "POINT_DUPLICATE", "POINT_UNKNOWN", "EVIDENCE_TOO_LONG"}
+    done = (await api(RESULTS, {"input": {**payload, "inspectedOn": TODAY.isoformat(), "results": points}}))["recordInspectionResults"]
+    assert done["errors"] == []
+    again = {**payload, "version": done["inspection"]["version"], "inspectedOn": TODAY.isoformat(), "results": points}
+    assert _codes((await api(RESULTS, {"input": again}))["recordInspectionResults"]) == {"ALREADY_RECORDED"}
+
+
+async def test_recusal_and_risk_rating_refusals(api, demo, county, demo_tokens):
+    head = api.as_(demo_tokens["bureau_head"])
+    _, certified = await _market_team(api, county)
+    entity = (await api("{ entities(first: 1) { edges { node { id } } } }"))["entities"]["edges"][0]["node"]["id"]
+    declaration = {"officerId": global_id("Officer", new_id()), "entityId": entity, "reason": "RELATIVE"}
+    assert _codes((await head(DECLARE, {"input": declaration}))["declareRecusal"]) == {"OFFICER_NOT_FOUND"}
+    late = {**declaration, "officerId": certified[0], "note": "说" * 301, "validUntil": (TODAY - dt.timedelta(days=1)).isoformat()}
+    assert _codes((await head(DECLARE, {"input": late}))["declareRecusal"]) == {"WINDOW_INVALID", "NOTE_TOO_LONG"}
+    rate = "mutation($input: RateEntityRiskInput!) { rateEntityRisk(input: $input) { errors { code } } }"
+    assert _codes((await head(rate, {"input": {"entityId": entity, "riskClass": "A", "basis": " "}}))["rateEntityRisk"]) == {"BASIS_REQUIRED"}
+
+
+async def test_joint_visit_refusals(api, demo, demo_tokens, places, inspection_plugins):
+    head = api.as_(demo_tokens["bureau_head"])
+    plan = (await api(JOINT_PLAN, {"e": places["restaurant"]}))["jointVisitPlan"]
+    declared = {"officerId": plan["inspectorIds"][0], "entityId": places["restaurant"], "reason": "RELATIVE", "note": "近亲属在该店任职"}
+    assert (await head(DECLARE, {"input": declared}))["declareRecusal"]["errors"] == []
+    visit = {"entityId": places["restaurant"], "visitedOn": (TODAY + dt.timedelta(days=400)).isoformat(), "inspectorIds": plan["inspectorIds"],
+             "replacedVisits": [{"agencyId": places["township"], "domain": "transport"}]}
+    refused = (await head(RECORD_JOINT, {"input": visit}))["recordJointVisit"]
+    assert {"DATE_INVALID", "RECUSAL_REQUIRED", "REPLACED_VISIT_INVALID"} <= _codes(refused)
+
+    async with demo() as session, session.begin():
+        regions = {r.code: r for r in (await session.execute(sa.select(Region))).scalars()}
+        hermit = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="舟山市定海区某咨询有限公司", credit_code="91330902MA2JOINT04", address="定海区",
+                        region_id=regions["330902"].id, industry_tags=[])  # no checklist applies
+        # In the city's own area no county agency is responsible for anything.
+        farm = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="舟山市某农业有限公司", credit_code="91330900MA2JOINT03", address="舟山市",
+                      region_id=regions["330900"].id, industry_tags=["种植业"])
+        session.add_all([hermit, farm])
+    nothing = (await head(RECORD_JOINT, {"input": {"entityId": global_id("Entity", hermit.id), "visitedOn": TODAY.isoformat()}}))["recordJointVisit"]
+    assert _codes(nothing) == {"NOTHING_TO_INSPECT"}
+    async with demo() as session:
+        with pytest.raises(UserError) as refused:
+            await service.record_joint_visit(session, "test", inspection_plugins.catalog, service.NewJointVisit(farm.id, TODAY))
+    assert refused.value.code == "LEAD_AGENCY_REQUIRED"
+
+
+async def test_a_lead_for_a_domain_nobody_took_part_for_needs_an_agency(api, demo, demo_tokens, places):
+    head = api.as_(demo_tokens["bureau_head"])
+    only_market = [{"agencyId": places["township"], "domain": "market"}]
+    visit = (await head(RECORD_JOINT, {"input": {"entityId": places["restaurant"], "visitedOn": TODAY.isoformat(), "replacedVisits": only_market}}))
+    visit = visit["recordJointVisit"]["inspection"]
+    failed = next(p["code"] for p in visit["points"] if p["code"].startswith("ST-"))  # an ecology point: the township team holds no ecology items
+    results = [{"pointCode": p["code"], "outcome": "FAIL" if p["code"] == failed else "PASS", "evidence": "现场照片 2 张"} for p in visit["points"]]
+    done = (await head(RESULTS, {"input": {"inspectionId": visit["id"], "version": visit["version"], "inspectedOn": TODAY.isoformat(), "results": results}}))
+    assert done["recordInspectionResults"]["errors"] == []
+    lead = "mutation($input: OpenInspectionLeadInput!) { openInspectionLead(input: $input) { errors { code field } } }"
+    refused = (await head(lead, {"input": {"inspectionId": visit["id"], "pointCode": failed}}))["openInspectionLead"]
+    assert refused["errors"] == [{"code": "AGENCY_REQUIRED", "field": "agencyId"}]
+
+
+async def test_reports_refuse_a_reversed_period_or_an_impossible_year(api, demo):
+    reversed_ = await api.post('{ inspectionReduction(from: "2026-02-01", to: "2026-01-01") { jointVisits } }')
+    assert reversed_.json()["errors"][0]["extensions"]["code"] == "PERIOD_INVALID"
+    ancient = await api.post("{ inspectionLoad(year: 1999, first: 5) { entityCount } }")
+    assert ancient.json()["errors"][0]["extensions"]["code"] == "ARGUMENT_INVALID"

@@ -32,6 +32,14 @@ BROKEN = {
                 return []
         plugin = Plugin()
     """,
+    "async_data.py": """
+        from zhifa.core.hooks import hookimpl
+        class Plugin:
+            @hookimpl
+            async def zhifa_domains(self):
+                return []
+        plugin = Plugin()
+    """,
     "bad_data.py": """
         from pathlib import Path
         from zhifa.core.hooks import DataPlugin, Domain
@@ -82,6 +90,7 @@ def _write_broken_project(folder: Path) -> Path:
         "broken_raises": "zhifa_broken.raises:plugin",
         "broken_typo": "zhifa_broken.typo:plugin",
         "broken_data": "zhifa_broken.bad_data:plugin",
+        "broken_async": "zhifa_broken.async_data:plugin",
         "broken_clash": "zhifa_broken.clash:plugin",
         "graphql_a": "zhifa_broken.graphql_a:plugin",
         "graphql_b": "zhifa_broken.graphql_b:plugin",
@@ -139,6 +148,7 @@ def test_third_party_domain_appears_in_the_schema_query(installed):
         ("broken_import", "导入失败：ModuleNotFoundError"),
         ("broken_raises", "钩子 zhifa_domains 出错：RuntimeError: boom"),
         ("broken_typo", "钩子实现不符合约定"),
+        ("broken_async", "钩子 zhifa_domains 不能是 async 函数"),
         ("broken_data", "penalty_kinds"),
         ("broken_clash", "领域代码“market”已由插件 market 提供"),
     ],

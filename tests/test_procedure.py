@@ -8,8 +8,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from conftest import token
 from zhifa.core.audit.service import verify
 from zhifa.core.clock import legal_today
+from zhifa.core.ids import new_id
+from zhifa.schema.kit.relay import global_id, parse_global_id
 
 TODAY = legal_today()
 CASE_FIELDS = "id version status fine decisionNumber hearingRight major penaltyKinds { code } deadlines { kind dueOn metOn overdue } timeline { kind }"
@@ -339,6 +342,8 @@ async def test_the_decision_and_other_documents_are_generated_from_the_record(ap
     assert receipt.status_code == 200
     notice = await api.client.get(f"/cases/{desk.case['id']}/documents/prior_notice", headers=headers)
     assert notice.status_code == 409 and notice.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_ISSUED"
+    unknown = await api.client.get(f"/cases/{desk.case['id']}/documents/love_letter", headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_TYPE_UNKNOWN"
     outsider = {"authorization": f"Bearer {demo_tokens['provincial_other']}"}
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision", headers=outsider)).status_code == 404
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision")).status_code == 404
@@ -366,3 +371,83 @@ async def test_execution_with_an_approved_instalment_plan_and_court_enforcement(
     await desk.do("endExecution", endedBy="court_concluded", reason="法院强制执行完毕")
     await desk.do("closeCase")
     assert desk.case["status"] == "CLOSED"
+
+
+async def test_each_step_refuses_what_it_lacks(api, demo, demo_tokens, bureau):
+    """What a step records must be there: reasons, opinions, conclusions, grounds, statements."""
+    desk = await register(api, bureau, item="SC024", facts={"duration_months": 1, "first_violation": True, "harm_minor": True, "corrected_promptly": True})
+    await desk.do("declineFiling", reason=" ", expect="REASON_REQUIRED")
+    await desk.do("fileCase")
+    await desk.do("startInvestigation")
+    await desk.do("proposePenalty")  # first violation: no penalty proposed
+    await desk.do("decideNoPenalty", ground=" ", expect="GROUND_REQUIRED")
+    await desk.do("waiveRights", statement=" ", expect="STATEMENT_REQUIRED")
+    await desk.do("sendPriorNotice")
+    await desk.do("decidePenalty", expect="PROPOSAL_REQUIRED")
+    # A reviewer's account not tied to an officer record cannot be named as the reviewer.
+    desk_account = token("user:review-desk", ["legal_reviewer"], parse_global_id(bureau["agency"]["id"])[1])
+    await desk.do("recordLegalReview", as_=desk_account, passed=True, opinion="同意", expect="REVIEWER_REQUIRED")
+    await desk.do("recordLegalReview", as_=demo_tokens["bureau_reviewer"], passed=True, opinion=" ", expect="OPINION_REQUIRED")
+    await desk.do("recordCollectiveDiscussion", as_=demo_tokens["bureau_head"], conclusion=" ", participants=["局长"], expect="CONCLUSION_REQUIRED")
+
+
+async def test_a_hearing_needs_its_notice_and_a_transfer_its_receiver(api, demo, bureau):
+    desk = await register(api, bureau)
+    await desk.do("fileCase", on=ago(50))
+    await desk.do("startInvestigation", on=ago(45))
+    await desk.do("transferCase", target="AGENCY", reason="无管辖权", expect="TRANSFER_TARGET_INVALID")
+    await desk.do("transferCase", target="AGENCY", agencyId=bureau["agency"]["id"], reason="无管辖权", expect="TRANSFER_TARGET_INVALID")
+    await desk.do("proposePenalty", on=ago(35), facts={"correctable": True, "corrected_on_time": True})
+    await desk.do("sendPriorNotice", on=ago(30))
+    await desk.do("requestHearing", on=ago(28))
+    await desk.do("holdHearing", chairId=bureau["head"], record="当事人陈述已记录", expect="HEARING_NOTICE_REQUIRED")
+
+
+async def test_payment_and_enforcement_wait_for_their_stage(api, demo, demo_tokens, bureau):
+    """Payment and deferral after service (APL Art. 66, 67); the court only once execution began (行政强制法第五十三条)."""
+    desk = await register(api, bureau, item="SC024", procedure="SIMPLE", facts={"duration_months": 1})
+    await desk.do("decidePenalty", fine="150.00")
+    await desk.do("recordPayment", amount="150.00", expect="PAYMENT_NOT_DUE")
+    plan = {"appliedOn": ago(0), "reason": "经营困难", "instalments": [{"dueOn": (TODAY + dt.timedelta(days=30)).isoformat(), "amount": "150.00"}]}
+    await desk.do("approvePaymentPlan", as_=demo_tokens["bureau_head"], expect="PAYMENT_NOT_DUE", **plan)
+    await desk.do("applyCourtEnforcement", court="舟山市定海区人民法院", expect="NOT_EXECUTING")
+    await desk.do("serveDecision")
+    await desk.do("recordPayment", amount="0.00", expect="PAYMENT_INVALID")
+    await desk.do("startExecution")
+    await desk.do("applyCourtEnforcement", court=" ", expect="COURT_REQUIRED")
+    await desk.do("endExecution", endedBy="forgiven", reason="当事人困难", expect="EXECUTION_END_INVALID")
+
+
+async def test_publication_and_credit_repair_refusals(api, demo, demo_tokens, bureau):
+    """Only fines and heavier penalties are published; a credit record is repaired once, on a commitment."""
+    publish = "mutation($i: PublishDecisionInput!) { publishDecision(input: $i) { publication { id } errors { code } } }"
+    warned = await register(api, bureau, item="SC024", entity="person", procedure="SIMPLE", facts={"duration_months": 1})
+    await warned.do("decidePenalty", fine="0.00")  # a warning
+    assert (await api(publish, {"i": {"caseId": warned.case["id"]}}))["publishDecision"]["errors"] == [{"code": "NOT_TO_BE_PUBLISHED"}]
+
+    desk = await register(api, bureau, item="SC024", entity="person", procedure="SIMPLE", facts={"duration_months": 1}, violated=140)
+    await desk.do("decidePenalty", on=ago(130), fine="150.00")
+    await desk.do("serveDecision", on=ago(130))
+    await desk.do("recordPayment", on=ago(125), amount="150.00")
+    await desk.do("closeCase", on=ago(125))
+    published = (await api(publish, {"i": {"caseId": desk.case["id"], "on": ago(120)}}))["publishDecision"]
+    assert published["errors"] == []
+    records = (await api("query($e: ID!) { creditRecords(entityId: $e) { id recordedOn } }", {"e": bureau["person"]}))["creditRecords"]
+    credit = next(r["id"] for r in records if r["recordedOn"] == ago(120))  # repairable three months on
+
+    apply = "mutation($i: ApplyCreditRepairInput!) { applyCreditRepair(input: $i) { repair { id } errors { code } } }"
+    decide = "mutation($i: DecideCreditRepairInput!) { decideCreditRepair(input: $i) { repair { outcome } errors { code } } }"
+    head = api.as_(demo_tokens["bureau_head"])
+    missing = {"creditRecordId": global_id("CreditRecord", new_id()), "commitment": "本人承诺守法经营"}
+    assert (await api(apply, {"i": missing}))["applyCreditRepair"]["errors"] == [{"code": "CREDIT_RECORD_NOT_FOUND"}]
+    assert (await api(apply, {"i": {"creditRecordId": credit, "commitment": " "}}))["applyCreditRepair"]["errors"] == [{"code": "COMMITMENT_REQUIRED"}]
+    repair = (await api(apply, {"i": {"creditRecordId": credit, "commitment": "本人承诺守法经营"}}))["applyCreditRepair"]["repair"]["id"]
+    assert (await head(decide, {"i": {"repairId": repair}}))["decideCreditRepair"]["repair"] == {"outcome": "granted"}
+    assert (await head(decide, {"i": {"repairId": repair}}))["decideCreditRepair"]["errors"] == [{"code": "REPAIR_NOT_PENDING"}]
+    again = {"creditRecordId": credit, "commitment": "本人承诺守法经营"}
+    assert (await api(apply, {"i": again}))["applyCreditRepair"]["errors"] == [{"code": "ALREADY_REPAIRED"}]
+
+    withdraw = "mutation($i: ChangePublicationInput!) { withdrawPublication(input: $i) { errors { code } } }"
+    down = {"publicationId": published["publication"]["id"], "reason": "决定已被撤销"}
+    assert (await api(withdraw, {"i": down}))["withdrawPublication"]["errors"] == []
+    assert (await api(withdraw, {"i": down}))["withdrawPublication"]["errors"] == [{"code": "PUBLICATION_NOT_ACTIVE"}]

@@ -429,6 +429,8 @@ async def test_county_supervisor_sees_its_townships_alerts_and_not_another_count
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     public = (await api.as_(None).post(ALERTS)).json()
     assert public["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    for bad, code in (({"first": 100_000}, "PAGE_INVALID"), ({"year": 1999}, "YEAR_INVALID")):
+        assert (await supervisor.post(ALERTS, bad)).json()["errors"][0]["extensions"]["code"] == code
     # the provincial account reads every county of its province
     province = (await api.as_(demo_tokens["provincial"])(ALERTS))["supervisionAlerts"]
     assert global_id("Case", other["case"]) in {a["subjectId"] for a in province["alerts"]}

@@ -444,6 +444,8 @@ async def test_ledger_equals_independent_recount_and_workbook(api, demo, demo_to
     result = await asyncio.to_thread(CliRunner().invoke, cli, args)  # the command runs its own event loop
     assert result.exit_code == 0, result.output
     _check_workbook(out.read_bytes(), ledger)
+    unknown = await asyncio.to_thread(CliRunner().invoke, cli, [*args[:4], "--region", "999999", "--out", str(out)])
+    assert unknown.exit_code == 2 and "没有代码为 999999 的行政区划" in unknown.output  # REGION_NOT_FOUND
 
 
 HEADERS = {"案件数": "cases", "简易程序": "simpleProcedure", "一般程序": "generalProcedure", "不予立案": "notFiled", "移送": "transferred",

@@ -411,3 +411,24 @@ async def test_campaign_problem_lines_and_the_ledger(api, demo, demo_tokens, pub
     assert (await township(problems, {"f": {"overdue": True}}))["rectificationProblems"]["totalCount"] == 1
     assert (await supervisor(problems, {"f": {"campaignId": cid, "status": ["OPEN"]}}))["rectificationProblems"]["totalCount"] == 2
     assert (await supervisor(problems, {"f": {"stage": "SELF_ASSESSMENT"}}))["rectificationProblems"]["totalCount"] == 2
+
+
+async def test_letters_problems_and_campaigns_refuse_what_is_missing_or_out_of_bounds(api, demo, demo_tokens):
+    supervisor, head = api.as_(demo_tokens["supervisor"]), api.as_(demo_tokens["bureau_head"])
+    bureau, justice = agency_of(demo_tokens["bureau_head"]), agency_of(demo_tokens["supervisor"])
+    base = dict(agencyId=bureau, findings="部分案件超过办案期限未结案", requirements="三十日内完成整改", dueOn=days(30))
+    await act(supervisor, "issueSupervisionLetter", "REQUIREMENTS_REQUIRED", **(base | {"requirements": " "}))
+    await act(supervisor, "issueSupervisionLetter", "TEXT_TOO_LONG", **(base | {"findings": "超" * 20001}))
+    await act(supervisor, "issueSupervisionLetter", "LETTER_TO_SELF", **(base | {"agencyId": justice}))
+    await act(supervisor, "issueSupervisionLetter", "ALERT_SUBJECT_INVALID", **(base | {"alerts": [{"code": "CASE_DEADLINE_OVERDUE", "subject": "某案"}]}))
+    many = [{"code": f"RULE_{i}", "subject": bureau} for i in range(51)]
+    await act(supervisor, "issueSupervisionLetter", "TOO_MANY_ALERTS", **(base | {"alerts": many}))
+    letter = await act(supervisor, "issueSupervisionLetter", **base)
+    await act(head, "answerSupervisionLetter", letterId=letter["id"], answer="已整改")
+    await act(supervisor, "returnSupervisionLetter", "DUE_NOT_AFTER_RETURN", letterId=letter["id"], reasons="仍有超期案件", dueOn=days(0))
+
+    stages = dict(startsOn=days(-3), selfAssessmentUntil=days(5), rectificationUntil=days(15), preAssessmentUntil=days(25), finalAssessmentUntil=days(90))
+    await act(supervisor, "createRectificationCampaign", "YEAR_INVALID", **(CAMPAIGN | {"year": 1999}), **stages)
+    campaign = await act(supervisor, "createRectificationCampaign", **CAMPAIGN, **stages)
+    line = dict(campaignId=campaign["id"], agencyId=bureau, category="不规范", description=" ", dueOn=days(20))
+    await act(supervisor, "addRectificationProblem", "DESCRIPTION_REQUIRED", **line)

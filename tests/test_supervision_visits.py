@@ -281,6 +281,8 @@ async def test_recording_visits_and_a_reported_misconduct_lands_in_the_complaint
     # The visited agency does not visit its own parties; another county's supervisor cannot reach the visit.
     await act(world["api"]["bureau_officer_a"], "recordReturnVisit", "RETURN_VISIT_NOT_FOUND", **base)
     await act(world["api"]["supervisor_b"], "recordReturnVisit", "RETURN_VISIT_NOT_FOUND", **base)
+    stranger = Api(api.client, token(f"officer:{new_id()}", ["supervisor"], world["agencies"]["justice_a"]))  # no officer record behind it
+    await act(stranger, "recordReturnVisit", "VISITOR_NOT_INDEPENDENT", **base, visitedOn=closed_on.isoformat())
     done = await act(staff, "recordReturnVisit", **base, visitedOn=closed_on.isoformat(), feedback="执法规范")
     assert done["done"] and done["visitedOn"] == closed_on.isoformat() and done["misconductReportId"] is None and done["caseNumber"] == target["caseNumber"]
     assert done["visitor"]["id"] == gid("Officer", world["officers"]["justice_a"]) and done["version"] == target["version"] + 1
@@ -376,6 +378,8 @@ async def test_outside_supervisors_and_their_reports_in_the_complaint_ledger(wor
     await act(api, "appointOutsideSupervisor", "CONTACT_POINT_EXISTS", kind="ENTERPRISE_CONTACT", entityId=gid("Entity", world["entities"][0]))
     await act(api, "appointOutsideSupervisor", "ENTITY_REQUIRED", kind="ENTERPRISE_CONTACT", regionId=region_a)
     await act(api, "appointOutsideSupervisor", "NAME_REQUIRED", kind="SPECIAL_SUPERVISOR", regionId=region_a)
+    await act(api, "appointOutsideSupervisor", "REGION_REQUIRED", kind="SPECIAL_SUPERVISOR", name="王")
+    await act(api, "appointOutsideSupervisor", "ENTITY_NOT_ALLOWED", kind="SPECIAL_SUPERVISOR", name="王", entityId=gid("Entity", world["entities"][0]))
     await act(api, "appointOutsideSupervisor", "TERM_INVALID", kind="SPECIAL_SUPERVISOR", name="王", regionId=region_a,
               appointedOn=D(YEAR, 5, 1).isoformat(), termUntil=D(YEAR, 4, 30).isoformat())
     await act(api, "appointOutsideSupervisor", "FORBIDDEN", kind="SPECIAL_SUPERVISOR", name="王", regionId=gid("Region", world["regions"]["b"]))

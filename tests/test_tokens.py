@@ -27,7 +27,7 @@ from conftest import SECRET, settings_for
 from zhifa.core.access.viewer import Role
 from zhifa.core.config import Settings
 from zhifa.schema.http.app import create_app
-from zhifa.schema.http.auth import AuthError, TokenVerifier, issue_token
+from zhifa.schema.kit.auth import AuthError, TokenVerifier, issue_token
 from zhifa.schema.cli import app as cli
 
 CASES = {"query": "{ cases(first: 1) { totalCount } }"}

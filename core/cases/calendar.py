@@ -40,6 +40,7 @@ from types import MappingProxyType
 
 import chinese_calendar
 
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.clock import legal_date
 from zhifa.core.errors import UserError
 
@@ -175,7 +176,7 @@ class WorkingCalendar:
             f"{year} 年的法定节假日和调休安排尚未录入：节假日日历只覆盖 {known.start}–{known.stop - 1} 年{extra}。"
             f"请在工作日覆盖表中录入国务院办公厅公布的 {year} 年部分节假日安排后再计算期限"
         )
-        return CalendarYearUnknown("CALENDAR_YEAR_UNKNOWN", message, None, year)
+        return CalendarYearUnknown(CaseErrorCode.CALENDAR_YEAR_UNKNOWN, message, None, year)
 
     def __repr__(self) -> str:
         return f"WorkingCalendar(overrides={len(self._overrides)}, complete_years={sorted(self._complete_years)})"

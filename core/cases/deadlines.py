@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, CalendarYearUnknown, WorkingCalendar
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.errors import UserError
 from zhifa.core.labels import LabeledEnum
@@ -188,7 +189,7 @@ def rule(kind: str, policy: CasePolicy = DEFAULT_POLICY) -> DeadlineRule:
     try:
         return rules(policy)[kind]
     except KeyError:
-        raise UserError("DEADLINE_KIND_UNKNOWN", f"没有名为“{kind}”的期限规则", "kind") from None
+        raise UserError(CaseErrorCode.DEADLINE_KIND_UNKNOWN, f"没有名为“{kind}”的期限规则", "kind") from None
 
 
 def notice_response_rule(policy: CasePolicy = DEFAULT_POLICY, *, hearing_right: bool) -> DeadlineRule:
@@ -254,7 +255,7 @@ def compute(
             current = _walk(rule, start, rule.length + extra, suspended, calendar)[0]
             if extension.approved_on > current:
                 raise UserError(
-                    "EXTENSION_AFTER_DEADLINE",
+                    CaseErrorCode.EXTENSION_AFTER_DEADLINE,
                     f"{rule.label}已于 {current.isoformat()} 届满，{extension.approved_on.isoformat()} 批准的延长无效：延长须在期限届满前批准",
                     "extensions",
                 )
@@ -325,10 +326,10 @@ def _suspended_days(rule: DeadlineRule, suspensions: Iterable[Suspension | tuple
     for item in suspensions:
         s = item if isinstance(item, Suspension) else Suspension(*item)
         if not rule.suspendable:
-            raise UserError("DEADLINE_NOT_SUSPENDABLE", f"{rule.label}（{rule.basis}）不因中止而停止计算", "suspensions")
+            raise UserError(CaseErrorCode.DEADLINE_NOT_SUSPENDABLE, f"{rule.label}（{rule.basis}）不因中止而停止计算", "suspensions")
         if s.end < s.start:
             raise UserError(
-                "SUSPENSION_INVALID", f"中止期间的结束日 {s.end.isoformat()} 早于开始日 {s.start.isoformat()}", "suspensions"
+                CaseErrorCode.SUSPENSION_INVALID, f"中止期间的结束日 {s.end.isoformat()} 早于开始日 {s.start.isoformat()}", "suspensions"
             )
         days.update(s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1))
     return frozenset(days)
@@ -337,14 +338,14 @@ def _suspended_days(rule: DeadlineRule, suspensions: Iterable[Suspension | tuple
 def _extensions(rule: DeadlineRule, extensions: Iterable[Extension | int]) -> list[Extension]:
     items = [e if isinstance(e, Extension) else Extension(e) for e in extensions]
     if items and not rule.extendable:
-        raise UserError("DEADLINE_NOT_EXTENDABLE", f"{rule.label}（{rule.basis}）是法定期限，不能延长", "extensions")
+        raise UserError(CaseErrorCode.DEADLINE_NOT_EXTENDABLE, f"{rule.label}（{rule.basis}）是法定期限，不能延长", "extensions")
     for e in items:
         if isinstance(e.days, bool) or not isinstance(e.days, int) or e.days < 1:
-            raise UserError("EXTENSION_INVALID", f"延长天数必须是正整数，收到 {e.days!r}", "extensions")
+            raise UserError(CaseErrorCode.EXTENSION_INVALID, f"延长天数必须是正整数，收到 {e.days!r}", "extensions")
     total = sum(e.days for e in items)
     if rule.max_extension_days is not None and total > rule.max_extension_days:
         raise UserError(
-            "EXTENSION_TOO_LONG",
+            CaseErrorCode.EXTENSION_TOO_LONG,
             f"{rule.label}最多延长 {rule.max_extension_days} 日，申请合计延长 {total} 日",
             "extensions",
         )

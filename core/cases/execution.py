@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from zhifa.core.cases.calendar import add_years
 from zhifa.core.cases.deadlines import Suspension
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.errors import UserError
 from zhifa.core.labels import LabeledEnum
@@ -57,7 +58,7 @@ def surcharge(
     fine as decided, as the statute's words say ("按罚款数额"), not the unpaid balance.
     """
     if isinstance(fine_fen, bool) or not isinstance(fine_fen, int) or fine_fen < 0:
-        raise UserError("FINE_INVALID", f"罚款金额必须是非负整数（分），收到 {fine_fen!r}", "fine")
+        raise UserError(CaseErrorCode.FINE_INVALID, f"罚款金额必须是非负整数（分），收到 {fine_fen!r}", "fine")
     paused = _days(pauses)
     day, days, first = payment_due, 0, None
     while day < until:
@@ -75,7 +76,7 @@ def _days(intervals: Iterable[Suspension | tuple[dt.date, dt.date]]) -> frozense
     for item in intervals:
         s = item if isinstance(item, Suspension) else Suspension(*item)
         if s.end < s.start:
-            raise UserError("PAUSE_INVALID", f"不计加处罚款期间的结束日 {s.end.isoformat()} 早于开始日 {s.start.isoformat()}", "pauses")
+            raise UserError(CaseErrorCode.PAUSE_INVALID, f"不计加处罚款期间的结束日 {s.end.isoformat()} 早于开始日 {s.start.isoformat()}", "pauses")
         days.update(s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1))
     return frozenset(days)
 
@@ -119,39 +120,39 @@ def validate_plan(
     """Every problem with `plan` for paying `amount_fen` whose deadline was `original_due`."""
     errors: list[UserError] = []
     if plan.applied_on is None:
-        errors.append(UserError("PLAN_NOT_APPLIED", f"暂缓或者分期缴纳罚款须经当事人申请；{APL}第六十六条第二款", "plan.appliedOn"))
+        errors.append(UserError(CaseErrorCode.PLAN_NOT_APPLIED, f"暂缓或者分期缴纳罚款须经当事人申请；{APL}第六十六条第二款", "plan.appliedOn"))
     if not plan.reason.strip():
-        errors.append(UserError("PLAN_REASON_REQUIRED", "须说明当事人确有经济困难的情况", "plan.reason"))
+        errors.append(UserError(CaseErrorCode.PLAN_REASON_REQUIRED, "须说明当事人确有经济困难的情况", "plan.reason"))
     if plan.approved_on is None:
-        errors.append(UserError("PLAN_NOT_APPROVED", f"暂缓或者分期缴纳罚款须经行政机关批准；{APL}第六十六条第二款", "plan.approvedOn"))
+        errors.append(UserError(CaseErrorCode.PLAN_NOT_APPROVED, f"暂缓或者分期缴纳罚款须经行政机关批准；{APL}第六十六条第二款", "plan.approvedOn"))
     elif plan.applied_on is not None and plan.approved_on < plan.applied_on:
-        errors.append(UserError("PLAN_NOT_APPROVED", "批准日期早于申请日期", "plan.approvedOn"))
+        errors.append(UserError(CaseErrorCode.PLAN_NOT_APPROVED, "批准日期早于申请日期", "plan.approvedOn"))
     if not plan.instalments:
-        errors.append(UserError("PLAN_EMPTY", "缴纳计划中没有任何一期", "plan.instalments"))
+        errors.append(UserError(CaseErrorCode.PLAN_EMPTY, "缴纳计划中没有任何一期", "plan.instalments"))
         return errors
     if any(isinstance(i.amount_fen, bool) or not isinstance(i.amount_fen, int) or i.amount_fen <= 0 for i in plan.instalments):
-        errors.append(UserError("PLAN_AMOUNT_INVALID", "每期缴纳金额必须大于零", "plan.instalments"))
+        errors.append(UserError(CaseErrorCode.PLAN_AMOUNT_INVALID, "每期缴纳金额必须大于零", "plan.instalments"))
     total = sum(i.amount_fen for i in plan.instalments)
     if total != amount_fen:
         errors.append(
             UserError(
-                "PLAN_TOTAL_MISMATCH",
+                CaseErrorCode.PLAN_TOTAL_MISMATCH,
                 f"各期金额合计 {fen_to_yuan(total)} 元，与应缴罚款 {fen_to_yuan(amount_fen)} 元不符",
                 "plan.instalments",
             )
         )
     dates = [i.due_on for i in plan.instalments]
     if any(b <= a for a, b in zip(dates, dates[1:])):
-        errors.append(UserError("PLAN_DATES_NOT_ORDERED", "各期缴纳日期必须按先后顺序排列且不能重复", "plan.instalments"))
+        errors.append(UserError(CaseErrorCode.PLAN_DATES_NOT_ORDERED, "各期缴纳日期必须按先后顺序排列且不能重复", "plan.instalments"))
     if plan.approved_on is not None and dates[0] < plan.approved_on:
-        errors.append(UserError("PLAN_DATES_NOT_ORDERED", "第一期缴纳日期早于批准日期", "plan.instalments"))
+        errors.append(UserError(CaseErrorCode.PLAN_DATES_NOT_ORDERED, "第一期缴纳日期早于批准日期", "plan.instalments"))
     if len(dates) == 1 and dates[0] <= original_due:
-        errors.append(UserError("PLAN_NOT_A_DEFERRAL", f"暂缓缴纳的日期须晚于原缴纳期限 {original_due.isoformat()}", "plan.instalments"))
+        errors.append(UserError(CaseErrorCode.PLAN_NOT_A_DEFERRAL, f"暂缓缴纳的日期须晚于原缴纳期限 {original_due.isoformat()}", "plan.instalments"))
     limit = policy.max_payment_plan_days
     if limit is not None and max(dates) > original_due + dt.timedelta(days=limit):
         errors.append(
             UserError(
-                "PLAN_TOO_LONG",
+                CaseErrorCode.PLAN_TOO_LONG,
                 f"暂缓或者分期缴纳最长为原缴纳期限后 {limit} 日（至 {(original_due + dt.timedelta(days=limit)).isoformat()}）",
                 "plan.instalments",
             )
@@ -190,7 +191,7 @@ def closing_errors(execution: ExecutionSnapshot, today: dt.date) -> list[UserErr
             since = execution.suspended_on.isoformat() if execution.suspended_on else "（未记录）"
             return [
                 UserError(
-                    "CLOSE_EXECUTION_UNFINISHED",
+                    CaseErrorCode.CLOSE_EXECUTION_UNFINISHED,
                     f"中止执行自 {since} 起未满三年，不能以不再执行结案；{ACL}第三十九条第二款",
                     "execution",
                 )
@@ -209,7 +210,7 @@ def closing_errors(execution: ExecutionSnapshot, today: dt.date) -> list[UserErr
     if left:
         return [
             UserError(
-                "CLOSE_EXECUTION_UNFINISHED",
+                CaseErrorCode.CLOSE_EXECUTION_UNFINISHED,
                 f"执行尚未完毕（{'；'.join(left)}），也没有依法终结执行，不能结案；{APL}第六十六条至第七十三条",
                 "execution",
             )

@@ -42,6 +42,7 @@ from typing import Any
 from zhifa.core.access.viewer import ENFORCERS, Role
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar, add_years
 from zhifa.core.cases.deadlines import Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rule
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.execution import ExecutionSnapshot, closing_errors
 from zhifa.core.cases.models import Procedure
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
@@ -157,7 +158,7 @@ def officers(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: W
         lead = case.handlers[0]
         errors.append(
             UserError(
-                "AUXILIARY_CANNOT_ENFORCE",
+                CaseErrorCode.AUXILIARY_CANNOT_ENFORCE,
                 f"主办人员{lead.display}是{lead.role_value.label}，不能主办案件；{APL}第四十二条规定行政处罚由具有行政执法资格的执法人员实施",
                 "officerIds",
             )
@@ -168,11 +169,11 @@ def officers(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: W
             continue
         problem = certificate_problem(officer, today)
         if problem:
-            errors.append(UserError("CERTIFICATE_INVALID", f"执法人员{officer.display}的执法证件{problem}，不能实施行政处罚", "officerIds"))
+            errors.append(UserError(CaseErrorCode.CERTIFICATE_INVALID, f"执法人员{officer.display}的执法证件{problem}，不能实施行政处罚", "officerIds"))
         elif case.domain not in officer.domains:
             errors.append(
                 UserError(
-                    "CERTIFICATE_DOMAIN_MISMATCH",
+                    CaseErrorCode.CERTIFICATE_DOMAIN_MISMATCH,
                     f"执法人员{officer.display}的执法证件不包含“{case.domain}”执法领域",
                     "officerIds",
                 )
@@ -184,7 +185,7 @@ def officers(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: W
         extra = f"（辅助人员 {assisting} 名不计入）" if assisting else ""
         errors.append(
             UserError(
-                "OFFICERS_TOO_FEW",
+                CaseErrorCode.OFFICERS_TOO_FEW,
                 f"持有当日有效、覆盖本领域执法证件的执法人员只有 {qualified} 名{extra}，"
                 f"{APL}第四十二条规定执法人员不得少于 {policy.min_officers} 人",
                 "officerIds",
@@ -214,7 +215,7 @@ def township_delegation(case: CaseSnapshot, today: dt.date, policy: CasePolicy, 
     if case.agency_is_township and not case.item_delegated_to_township:
         return [
             UserError(
-                "ITEM_NOT_DELEGATED",
+                CaseErrorCode.ITEM_NOT_DELEGATED,
                 f"该执法事项未交由乡镇（街道）行使，乡镇（街道）不能办理；{APL}第二十四条",
                 "itemCode",
             )
@@ -227,7 +228,7 @@ def township_major(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calen
     if policy.township_major_to_county and case.agency_is_township and case.major:
         return [
             UserError(
-                "MAJOR_PENALTY_TO_COUNTY",
+                CaseErrorCode.MAJOR_PENALTY_TO_COUNTY,
                 "拟作出的是重大行政处罚，乡镇（街道）不能作出，应当移送县级执法部门办理",
                 "agencyId",
             )
@@ -247,7 +248,7 @@ def limitation_ends_on(case: CaseSnapshot) -> dt.date | None:
     elif case.violation_on is not None:
         begin = case.violation_on
     else:
-        raise UserError("VIOLATION_DATE_REQUIRED", "未记录违法行为发生日期，无法判断是否超过追责时效", "violationDate")
+        raise UserError(CaseErrorCode.VIOLATION_DATE_REQUIRED, "未记录违法行为发生日期，无法判断是否超过追责时效", "violationDate")
     return add_years(begin, limitation_years(case))
 
 
@@ -257,7 +258,7 @@ def limitation_years(case: CaseSnapshot) -> int:
     if case.limitation is LimitationCategory.LIFE_HEALTH_FINANCE:
         return 5
     if not case.limitation_years or case.limitation_years < 1:
-        raise UserError("LIMITATION_YEARS_REQUIRED", "适用法律特别规定的追责时效时，须写明时效年数", "limitationYears")
+        raise UserError(CaseErrorCode.LIMITATION_YEARS_REQUIRED, "适用法律特别规定的追责时效时，须写明时效年数", "limitationYears")
     return case.limitation_years
 
 
@@ -279,7 +280,7 @@ def limitation(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar:
         years = limitation_years(case)
         return [
             UserError(
-                "LIMITATION_EXPIRED",
+                CaseErrorCode.LIMITATION_EXPIRED,
                 f"违法行为{'终了' if case.violation_ended_on else '发生'}于 {end.isoformat()}，{discovered.isoformat()} 才被发现，"
                 f"已超过 {years} 年追责时效（至 {last.isoformat()}），不再给予行政处罚；{APL}第三十六条",
                 "violationDate",
@@ -296,7 +297,7 @@ def simple_procedure(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cal
         names = "、".join(PENALTY_KINDS.get(k, k) for k in other)
         errors.append(
             UserError(
-                "SIMPLE_PROCEDURE_NOT_ALLOWED",
+                CaseErrorCode.SIMPLE_PROCEDURE_NOT_ALLOWED,
                 f"简易程序只能给予警告或者罚款，不能{names}，应当适用普通程序；{APL}第五十一条",
                 "procedure",
             )
@@ -306,15 +307,15 @@ def simple_procedure(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cal
         who = "公民" if case.party_kind in NATURAL_PERSON_KINDS else "法人或者其他组织"
         errors.append(
             UserError(
-                "SIMPLE_PROCEDURE_NOT_ALLOWED",
+                CaseErrorCode.SIMPLE_PROCEDURE_NOT_ALLOWED,
                 f"罚款 {fen_to_yuan(case.fine_fen)} 元超过简易程序对{who}的上限 {fen_to_yuan(limit)} 元，应当适用普通程序；{APL}第五十一条",
                 "procedure",
             )
         )
     if case.fine_fen > 0 and "fine" not in case.penalty_kinds and not other:
-        errors.append(UserError("SIMPLE_PROCEDURE_NOT_ALLOWED", "罚款金额大于零，但处罚种类中没有罚款", "penaltyKinds"))
+        errors.append(UserError(CaseErrorCode.SIMPLE_PROCEDURE_NOT_ALLOWED, "罚款金额大于零，但处罚种类中没有罚款", "penaltyKinds"))
     if not case.penalty_kinds:
-        errors.append(UserError("SIMPLE_PROCEDURE_NOT_ALLOWED", "简易程序须当场给予警告或者罚款，未写明处罚种类", "penaltyKinds"))
+        errors.append(UserError(CaseErrorCode.SIMPLE_PROCEDURE_NOT_ALLOWED, "简易程序须当场给予警告或者罚款，未写明处罚种类", "penaltyKinds"))
     return errors
 
 
@@ -327,7 +328,7 @@ def notice(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: Wor
     if case.notice_served_on is None:
         return [
             UserError(
-                "NOTICE_REQUIRED",
+                CaseErrorCode.NOTICE_REQUIRED,
                 f"未向当事人送达行政处罚告知书，不得作出行政处罚决定；{APL}第四十四条、第六十二条",
                 "noticeServedOn",
             )
@@ -338,7 +339,7 @@ def notice(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: Wor
     if today <= due:
         return [
             UserError(
-                "NOTICE_WINDOW_OPEN",
+                CaseErrorCode.NOTICE_WINDOW_OPEN,
                 f"当事人陈述、申辩{'和要求听证' if case.hearing_right else ''}的期限至 {due.isoformat()} 届满，"
                 f"期满前（当事人明确放弃的除外）不得作出行政处罚决定；{APL}第六十二条、第六十四条",
                 "decidedOn",
@@ -360,7 +361,7 @@ def hearing_request(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cale
     if not case.hearing_right:
         return [
             UserError(
-                "HEARING_NOT_AVAILABLE",
+                CaseErrorCode.HEARING_NOT_AVAILABLE,
                 f"拟作出的行政处罚不属于{APL}第六十三条规定的听证范围，当事人可以陈述、申辩",
                 "hearing",
             )
@@ -373,7 +374,7 @@ def hearing_request(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cale
     if requested > due:
         return [
             UserError(
-                "HEARING_REQUEST_LATE",
+                CaseErrorCode.HEARING_REQUEST_LATE,
                 f"听证申请应当在告知后五个工作日内（至 {due.isoformat()}）提出，{requested.isoformat()} 提出已逾期；{APL}第六十四条第一项",
                 "hearing",
             )
@@ -386,13 +387,13 @@ def hearing_conduct(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cale
     errors = []
     held_on = case.hearing.held_on or today
     if case.hearing.notice_on is None:
-        errors.append(UserError("HEARING_NOTICE_LATE", f"未通知当事人听证的时间、地点，不得举行听证；{APL}第六十四条第二项", "hearing"))
+        errors.append(UserError(CaseErrorCode.HEARING_NOTICE_LATE, f"未通知当事人听证的时间、地点，不得举行听证；{APL}第六十四条第二项", "hearing"))
     else:
         latest = compute(rule("HEARING_NOTICE", policy), held_on, calendar=calendar).due_on
         if case.hearing.notice_on > latest:
             errors.append(
                 UserError(
-                    "HEARING_NOTICE_LATE",
+                    CaseErrorCode.HEARING_NOTICE_LATE,
                     f"{held_on.isoformat()} 举行听证，最迟应于 {latest.isoformat()} 通知当事人（七个工作日前），"
                     f"实际 {case.hearing.notice_on.isoformat()} 才通知；{APL}第六十四条第二项",
                     "hearing",
@@ -400,10 +401,10 @@ def hearing_conduct(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cale
             )
     investigators = case.investigator_ids if case.investigator_ids is not None else {o.id for o in case.handlers}
     if case.hearing.chair_id is None:
-        errors.append(UserError("HEARING_CHAIR_REQUIRED", f"未指定听证主持人；{APL}第六十四条第四项规定听证由行政机关指定的非本案调查人员主持", "hearing"))
+        errors.append(UserError(CaseErrorCode.HEARING_CHAIR_REQUIRED, f"未指定听证主持人；{APL}第六十四条第四项规定听证由行政机关指定的非本案调查人员主持", "hearing"))
     elif case.hearing.chair_id in investigators:
         errors.append(
-            UserError("HEARING_CHAIR_IS_INVESTIGATOR", f"听证主持人是本案调查人员；{APL}第六十四条第四项要求由非本案调查人员主持", "hearing")
+            UserError(CaseErrorCode.HEARING_CHAIR_IS_INVESTIGATOR, f"听证主持人是本案调查人员；{APL}第六十四条第四项要求由非本案调查人员主持", "hearing")
         )
     return errors
 
@@ -414,7 +415,7 @@ def hearing_pending(case: CaseSnapshot, today: dt.date, policy: CasePolicy, cale
     if h.requested_on is not None and not h.held and not h.waived:
         return [
             UserError(
-                "HEARING_PENDING",
+                CaseErrorCode.HEARING_PENDING,
                 f"当事人已于 {h.requested_on.isoformat()} 要求听证，听证结束前不得作出决定；{APL}第六十三条至第六十五条",
                 "hearing",
             )
@@ -429,15 +430,15 @@ def legal_review(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calenda
         return []
     review = case.legal_review
     if review is None:
-        return [UserError("LEGAL_REVIEW_REQUIRED", f"重大行政处罚决定须先经法制审核；{APL}第五十八条", "legalReview")]
+        return [UserError(CaseErrorCode.LEGAL_REVIEW_REQUIRED, f"重大行政处罚决定须先经法制审核；{APL}第五十八条", "legalReview")]
     errors = []
     if not review.passed:
-        errors.append(UserError("LEGAL_REVIEW_NOT_PASSED", f"法制审核未通过，不得作出决定；{APL}第五十八条", "legalReview"))
+        errors.append(UserError(CaseErrorCode.LEGAL_REVIEW_NOT_PASSED, f"法制审核未通过，不得作出决定；{APL}第五十八条", "legalReview"))
     reviewer = review.reviewer
     if reviewer.role_value is not Role.LEGAL_REVIEWER:
         errors.append(
             UserError(
-                "REVIEWER_NOT_QUALIFIED",
+                CaseErrorCode.REVIEWER_NOT_QUALIFIED,
                 f"审核人{reviewer.display}不是从事法制审核的人员（{reviewer.role_value.label}）；{APL}第五十八条",
                 "legalReview",
             )
@@ -445,14 +446,14 @@ def legal_review(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calenda
     elif not reviewer_qualified(reviewer):
         errors.append(
             UserError(
-                "REVIEWER_NOT_QUALIFIED",
+                CaseErrorCode.REVIEWER_NOT_QUALIFIED,
                 f"审核人{reviewer.display}初次从事法制审核，未取得法律职业资格；{APL}第五十八条第二款",
                 "legalReview",
             )
         )
     if reviewer.id in {o.id for o in case.handlers}:
         errors.append(
-            UserError("REVIEWER_IS_HANDLER", f"审核人{reviewer.display}是本案承办人员，不能审核本案", "legalReview")
+            UserError(CaseErrorCode.REVIEWER_IS_HANDLER, f"审核人{reviewer.display}是本案承办人员，不能审核本案", "legalReview")
         )
     return errors
 
@@ -476,7 +477,7 @@ def collective_discussion(case: CaseSnapshot, today: dt.date, policy: CasePolicy
     if case.complex_or_serious and not case.collective_discussion_held:
         return [
             UserError(
-                "COLLECTIVE_DISCUSSION_REQUIRED",
+                CaseErrorCode.COLLECTIVE_DISCUSSION_REQUIRED,
                 f"情节复杂或者重大违法行为，须经行政机关负责人集体讨论决定；{APL}第五十七条第二款",
                 "collectiveDiscussion",
             )
@@ -491,7 +492,7 @@ def decision_limit(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calen
     which is never later than the true last day: a day up to it is surely in time; only after it
     is the answer unknown until the notice is recorded (CALENDAR_YEAR_UNKNOWN)."""
     if case.filed_on is None:
-        return [UserError("FILED_ON_REQUIRED", "未记录立案日期，无法计算作出决定的期限", "filedOn")]
+        return [UserError(CaseErrorCode.FILED_ON_REQUIRED, "未记录立案日期，无法计算作出决定的期限", "filedOn")]
     found = provisionally(lambda cal: compute(rule("DECISION", policy), case.filed_on, case.suspensions, case.extensions, cal), calendar)
     deadline = found.deadline if isinstance(found, Provisional) else found
     if today > deadline.due_on and isinstance(found, Provisional):
@@ -505,7 +506,7 @@ def decision_limit(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calen
         note = f"（{'，'.join(detail)}）" if detail else ""
         return [
             UserError(
-                "DECISION_OVERDUE",
+                CaseErrorCode.DECISION_OVERDUE,
                 f"立案于 {case.filed_on.isoformat()}，作出决定的期限已于 {deadline.due_on.isoformat()} 届满{note}，"
                 f"须经批准延长；{APL}第六十条",
                 "decidedOn",
@@ -518,7 +519,7 @@ def execution_finished(case: CaseSnapshot, today: dt.date, policy: CasePolicy, c
     """A decision with a fine closes only once execution is finished or lawfully ended."""
     if case.execution is None:
         if case.fine_fen > 0:
-            return [UserError("CLOSE_EXECUTION_UNFINISHED", "罚款尚无执行记录，不能结案", "execution")]
+            return [UserError(CaseErrorCode.CLOSE_EXECUTION_UNFINISHED, "罚款尚无执行记录，不能结案", "execution")]
         return []
     return closing_errors(case.execution, today)
 

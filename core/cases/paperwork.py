@@ -25,6 +25,7 @@ from zhifa.core.documents import (
     Service,
     render,
 )
+from zhifa.core.documents.error_codes import DocumentErrorCode
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.entities.masking import mask_id_number
 from zhifa.core.entities.models import Entity
@@ -47,7 +48,7 @@ async def case_document(session: AsyncSession, case_id: uuid.UUID, doc_type: Doc
     events = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars().all()
     step = next((e for e in reversed(events) if e.kind == STEP_OF[doc_type]), None)
     if case is None or step is None or "document_number" not in step.data:
-        raise UserError("DOCUMENT_NOT_ISSUED", f"案件尚未办理到可出具《{doc_type.label}》的步骤", "type")
+        raise UserError(DocumentErrorCode.DOCUMENT_NOT_ISSUED, f"案件尚未办理到可出具《{doc_type.label}》的步骤", "type")
     data = await _data(session, case, events, step, doc_type, key, clear)
     return step.data["document_number"], render(doc_type, data, step.data["document_number"])
 

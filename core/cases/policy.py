@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from zhifa.core.catalog.discretion import NATURAL_PERSON_KINDS, HearingThresholds
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class CasePolicy:
             if isinstance(value, bool) or not isinstance(value, int):
                 continue
             if value < (0 if f.name.endswith("_fen") else 1):
-                raise UserError("POLICY_INVALID", f"案件程序配置项 {f.name} 的取值 {value} 无效", f.name)
+                raise UserError(CommonErrorCode.POLICY_INVALID, f"案件程序配置项 {f.name} 的取值 {value} 无效", f.name)
         if self.min_officers < 2:
             # APL Art. 42 allows fewer only where a *law* says so; keep that a deliberate choice.
-            raise UserError("POLICY_INVALID", "执法人员不得少于两人（行政处罚法第四十二条），法律另有规定的须单独处理", "min_officers")
+            raise UserError(CommonErrorCode.POLICY_INVALID, "执法人员不得少于两人（行政处罚法第四十二条），法律另有规定的须单独处理", "min_officers")
 
     def simple_fine_limit(self, party_kind: str) -> int:
         """APL Art. 51's limit for this party; 个体工商户 count as citizens (natural persons)."""

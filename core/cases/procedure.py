@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import CaseStatus, Procedure
 from zhifa.core.errors import UserError
 from zhifa.core.labels import LabeledEnum
@@ -115,7 +116,7 @@ def parse_action(action: Action | str) -> Action:
     try:
         return Action(action)
     except ValueError:
-        raise UserError("ACTION_UNKNOWN", f"未知的案件操作“{action}”", "action") from None
+        raise UserError(CaseErrorCode.ACTION_UNKNOWN, f"未知的案件操作“{action}”", "action") from None
 
 
 def allowed_actions(procedure: Procedure, status: CaseStatus) -> tuple[Action, ...]:
@@ -132,7 +133,7 @@ def next_status(procedure: Procedure, status: CaseStatus, action: Action | str) 
         allowed = allowed_actions(procedure, status)
         hint = f"当前可以：{'、'.join(a.label for a in allowed)}" if allowed else "该状态下没有可执行的操作"
         raise UserError(
-            "TRANSITION_NOT_ALLOWED",
+            CaseErrorCode.TRANSITION_NOT_ALLOWED,
             f"{procedure.label}案件处于“{status.label}”状态，不能“{act.label}”；{hint}",
             "action",
         )

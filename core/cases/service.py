@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedure
 from zhifa.core.cases.numbering import allocate, format_number
 from zhifa.core.catalog.loader import parse_facts
@@ -19,8 +20,10 @@ from zhifa.core.catalog.service import version_in_force
 from zhifa.core.catalog.spec import normalise_facts
 from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.db import utcnow
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.models import Entity
 from zhifa.core.errors import UserError, UserErrors, raise_if_any
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Agency, AgencyDomain, Officer
 
 CASE_DOC_TYPE = "案"
@@ -43,19 +46,19 @@ async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case
     """登记: a clue becomes a case with a number, pinned to the item version of the violation day."""
     errors: list[UserError] = []
     if new.violation_date > legal_today():
-        errors.append(UserError("VIOLATION_DATE_IN_FUTURE", "违法行为发生日期不能晚于今天", "violationDate"))
+        errors.append(UserError(CaseErrorCode.VIOLATION_DATE_IN_FUTURE, "违法行为发生日期不能晚于今天", "violationDate"))
     if await session.get(Entity, new.entity_id) is None:
-        errors.append(UserError("ENTITY_NOT_FOUND", "行政相对人不存在", "entityId"))
+        errors.append(UserError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在", "entityId"))
     agency = await session.get(Agency, new.agency_id)
     if agency is None:
-        errors.append(UserError("AGENCY_NOT_FOUND", "执法主体不存在", "agencyId"))
+        errors.append(UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "执法主体不存在", "agencyId"))
     item = await version_in_force(session, new.item_code, new.violation_date, errors)
     officer_ids = list(dict.fromkeys(new.officer_ids))
     await _check_handlers(session, officer_ids, new.agency_id, errors)
     facts: dict[str, Any] = {}
     if item is not None:
         if agency is not None and not await _enforces(session, new.agency_id, item.domain_code):
-            errors.append(UserError("AGENCY_DOMAIN_MISMATCH", f"{agency.name}不承担“{item.domain_code}”领域的执法职责", "agencyId"))
+            errors.append(UserError(PeopleErrorCode.AGENCY_DOMAIN_MISMATCH, f"{agency.name}不承担“{item.domain_code}”领域的执法职责", "agencyId"))
         try:
             facts = normalise_facts(item.code, parse_facts(item.facts), new.facts)
         except UserErrors as exc:
@@ -115,11 +118,11 @@ async def _check_handlers(
     session: AsyncSession, officer_ids: list[uuid.UUID], agency_id: uuid.UUID, errors: list[UserError]
 ) -> None:
     if not 1 <= len(officer_ids) <= MAX_HANDLERS:
-        errors.append(UserError("HANDLERS_REQUIRED", f"请指定 1 至 {MAX_HANDLERS} 名承办人员", "officerIds"))
+        errors.append(UserError(CaseErrorCode.HANDLERS_REQUIRED, f"请指定 1 至 {MAX_HANDLERS} 名承办人员", "officerIds"))
         return
     rows = (await session.execute(sa.select(Officer.id, Officer.agency_id).where(Officer.id.in_(officer_ids)))).all()
     found = {r.id: r.agency_id for r in rows}
     if missing := [o for o in officer_ids if o not in found]:
-        errors.append(UserError("OFFICER_NOT_FOUND", f"有 {len(missing)} 名承办人员不存在", "officerIds"))
+        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_FOUND, f"有 {len(missing)} 名承办人员不存在", "officerIds"))
     if any(a != agency_id for a in found.values()):
-        errors.append(UserError("OFFICER_NOT_IN_AGENCY", "承办人员必须是本执法主体的人员", "officerIds"))
+        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_IN_AGENCY, "承办人员必须是本执法主体的人员", "officerIds"))

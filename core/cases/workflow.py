@@ -16,6 +16,7 @@ from zhifa.core.access.viewer import Role
 from zhifa.core.audit.service import record
 from zhifa.core.cases import history
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, validate_plan
 from zhifa.core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
 from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
@@ -24,6 +25,7 @@ from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.cases.procedure import Action, next_status
 from zhifa.core.catalog.delegation import active_codes
 from zhifa.core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, recommend
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.loader import parse_table_dict
 from zhifa.core.catalog.models import CatalogItemVersion
 from zhifa.core.catalog.spec import normalise_facts, typed_facts
@@ -31,7 +33,7 @@ from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.db import utcnow
 from zhifa.core.documents import DocumentType, document_number
 from zhifa.core.entities.models import Entity
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError, raise_if_any
 from zhifa.core.hooks import CaseAction
 from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerDomain
 
@@ -82,11 +84,11 @@ async def perform(
     today = today or legal_today()
     on = step.on or today
     if on > today:
-        raise UserError("DATE_IN_FUTURE", "办理日期不能晚于今天", "on")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "办理日期不能晚于今天", "on")
     loaded = await _load(session, step.case_id)
     case = loaded.case
     if case.version != step.version:
-        raise UserError("VERSION_CONFLICT", f"案件已被他人修改（当前版本 {case.version}，提交的是 {step.version}），请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, f"案件已被他人修改（当前版本 {case.version}，提交的是 {step.version}），请刷新后重试", "version")
     is_record = step.action in RECORDS
     action = None if is_record else Action(step.action)
     status = case.status if is_record else next_status(case.procedure, case.status, action)
@@ -121,7 +123,7 @@ async def refresh_deadlines(
 async def _load(session: AsyncSession, case_id: uuid.UUID) -> Loaded:
     case = (await session.execute(sa.select(Case).where(Case.id == case_id).with_for_update())).scalar_one_or_none()
     if case is None:
-        raise UserError("CASE_NOT_FOUND", "案件不存在", "caseId")
+        raise UserError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在", "caseId")
     rows = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars()
     events = [history.Event(e.kind, _event_day(e), e.data) for e in rows]
     handler_ids = (await session.execute(
@@ -275,10 +277,10 @@ async def _nothing(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     return {}
 
 
-def _required_text(step: Step, key: str, label: str) -> str:
+def _required_text(step: Step, key: str, label: str, code: ErrorCode) -> str:
     text = str(step.data.get(key) or "").strip()
     if not text:
-        raise UserError(f"{key.upper()}_REQUIRED", f"请填写{label}", key)
+        raise UserError(code, f"请填写{label}", key)
     return text
 
 
@@ -310,7 +312,7 @@ async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     """处理意见: the discretion benchmark's recommendation for the facts, and the proposed penalty."""
     item, case = loaded.item, loaded.case
     if item.discretion is None:
-        raise UserError("DISCRETION_TABLE_MISSING", f"事项 {item.code} 没有裁量基准，不能提出处罚意见", "caseId")
+        raise UserError(CatalogErrorCode.DISCRETION_TABLE_MISSING, f"事项 {item.code} 没有裁量基准，不能提出处罚意见", "caseId")
     settled = settle_proposal(item, {**case.facts, **(step.data.get("facts") or {})}, loaded.party_kind,
                               step.data.get("fine_fen"), step.data.get("reasons"))
     rec, proposal, kinds, major = settled.recommendation, settled.check, settled.kinds, settled.major
@@ -340,9 +342,9 @@ async def _hold_hearing(session, loaded: Loaded, step: Step, on: dt.date) -> dic
     chair, notified = step.data.get("chair_id"), step.data.get("notified_on")
     waived = bool(step.data.get("waived"))
     if not chair and not waived:
-        raise UserError("HEARING_CHAIR_REQUIRED", "请指定听证主持人", "chairId")
+        raise UserError(CaseErrorCode.HEARING_CHAIR_REQUIRED, "请指定听证主持人", "chairId")
     if notified is None and not waived:
-        raise UserError("HEARING_NOTICE_REQUIRED", "请填写听证通知送达之日", "notifiedOn")
+        raise UserError(CaseErrorCode.HEARING_NOTICE_REQUIRED, "请填写听证通知送达之日", "notifiedOn")
     return {
         "chair_id": str(chair) if chair else None,
         "notified_on": notified.isoformat() if notified else None,
@@ -354,24 +356,24 @@ async def _hold_hearing(session, loaded: Loaded, step: Step, on: dt.date) -> dic
 async def _review(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     reviewer = step.data.get("reviewer_id")
     if reviewer is None:
-        raise UserError("REVIEWER_REQUIRED", "请指定法制审核人员", "reviewerId")
-    return {"reviewer_id": str(reviewer), "passed": bool(step.data.get("passed")), "opinion": _required_text(step, "opinion", "审核意见")}
+        raise UserError(CaseErrorCode.REVIEWER_REQUIRED, "请指定法制审核人员", "reviewerId")
+    return {"reviewer_id": str(reviewer), "passed": bool(step.data.get("passed")), "opinion": _required_text(step, "opinion", "审核意见", CaseErrorCode.OPINION_REQUIRED)}
 
 
 async def _discuss(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
-    return {"conclusion": _required_text(step, "conclusion", "集体讨论结论"), "participants": list(step.data.get("participants") or [])}
+    return {"conclusion": _required_text(step, "conclusion", "集体讨论结论", CaseErrorCode.CONCLUSION_REQUIRED), "participants": list(step.data.get("participants") or [])}
 
 
 async def _decide(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     case = loaded.case
     if step.action == "decide" and not (case.penalty_kinds or case.procedure is Procedure.SIMPLE):
-        raise UserError("PROPOSAL_REQUIRED", "尚未提出处罚意见（处罚种类和罚款）", "caseId")
+        raise UserError(CaseErrorCode.PROPOSAL_REQUIRED, "尚未提出处罚意见（处罚种类和罚款）", "caseId")
     data: dict[str, Any] = {}
     if case.procedure is Procedure.SIMPLE and step.action == "decide":
         fine = int(step.data.get("fine_fen") or 0)
         data.update(fine_fen=fine, penalty_kinds=["fine"] if fine else ["warning"])
     if step.action == "decide_no_penalty":
-        data.update(ground=_required_text(step, "ground", "不予处罚的理由"), fine_fen=0, penalty_kinds=[])
+        data.update(ground=_required_text(step, "ground", "不予处罚的理由", CaseErrorCode.GROUND_REQUIRED), fine_fen=0, penalty_kinds=[])
     return data
 
 
@@ -382,14 +384,14 @@ async def _number(session: AsyncSession, agency: Agency, doc_type: DocumentType,
 
 async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     target = step.data.get("target")
-    reason = _required_text(step, "reason", "移送理由")
+    reason = _required_text(step, "reason", "移送理由", CommonErrorCode.REASON_REQUIRED)
     if target == "public_security":
         return {"target": target, "reason": reason}
     if target != "agency" or not step.data.get("agency_id"):
-        raise UserError("TRANSFER_TARGET_INVALID", "请指定移送对象：有管辖权的执法主体，或公安机关（涉嫌犯罪）", "target")
+        raise UserError(CaseErrorCode.TRANSFER_TARGET_INVALID, "请指定移送对象：有管辖权的执法主体，或公安机关（涉嫌犯罪）", "target")
     receiver = await session.get(Agency, uuid.UUID(str(step.data["agency_id"])))
     if receiver is None or receiver.id == loaded.agency.id:
-        raise UserError("TRANSFER_TARGET_INVALID", "接收移送的执法主体不存在或与移送方相同", "agencyId")
+        raise UserError(CaseErrorCode.TRANSFER_TARGET_INVALID, "接收移送的执法主体不存在或与移送方相同", "agencyId")
     return {"target": target, "to_agency_id": str(receiver.id), "reason": reason}
 
 
@@ -397,7 +399,7 @@ async def _accept_return(session, loaded: Loaded, step: Step, on: dt.date) -> di
     """The receiver takes the case over (its file travels whole), or it comes back with reasons."""
     sent = history.last(loaded.events, "transfer")
     accepted = bool(step.data.get("accepted"))
-    reason = _required_text(step, "reason", "接收或退回的说明")
+    reason = _required_text(step, "reason", "接收或退回的说明", CommonErrorCode.REASON_REQUIRED)
     if accepted and sent and sent.data.get("to_agency_id"):
         return {"accepted": True, "reason": reason, "agency_id": sent.data["to_agency_id"]}
     return {"accepted": False, "reason": reason}
@@ -406,9 +408,9 @@ async def _accept_return(session, loaded: Loaded, step: Step, on: dt.date) -> di
 async def _payment(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     amount = step.data.get("amount_fen")
     if not isinstance(amount, int) or amount <= 0:
-        raise UserError("PAYMENT_INVALID", "缴款金额须为正数", "amount")
+        raise UserError(CaseErrorCode.PAYMENT_INVALID, "缴款金额须为正数", "amount")
     if loaded.case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING):
-        raise UserError("PAYMENT_NOT_DUE", "处罚决定送达后才能登记缴款", "caseId")
+        raise UserError(CaseErrorCode.PAYMENT_NOT_DUE, "处罚决定送达后才能登记缴款", "caseId")
     return {"amount_fen": amount, "receipt": str(step.data.get("receipt") or "")}
 
 
@@ -417,7 +419,7 @@ async def _payment_plan(session, loaded: Loaded, step: Step, on: dt.date) -> dic
     case = loaded.case
     served = history.day(loaded.events, "serve")
     if served is None or not case.fine_fen:
-        raise UserError("PAYMENT_NOT_DUE", "处罚决定送达后才能批准暂缓或分期缴纳罚款", "caseId")
+        raise UserError(CaseErrorCode.PAYMENT_NOT_DUE, "处罚决定送达后才能批准暂缓或分期缴纳罚款", "caseId")
     instalments = tuple(Instalment(dt.date.fromisoformat(str(i["due_on"])), int(i["amount_fen"])) for i in step.data.get("instalments") or [])
     plan = PaymentPlan(instalments, _optional_date(step.data.get("applied_on")), on, str(step.data.get("reason") or ""))
     owed = case.fine_fen - history.paid_fen(loaded.events)
@@ -432,8 +434,8 @@ async def _payment_plan(session, loaded: Loaded, step: Step, on: dt.date) -> dic
 async def _court_application(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     """Application to the court for compulsory enforcement (行政强制法第五十三条); its outcome ends execution."""
     if loaded.case.status is not CaseStatus.EXECUTING:
-        raise UserError("NOT_EXECUTING", "案件进入执行后才能申请人民法院强制执行", "caseId")
-    return {"court": _required_text(step, "court", "受理申请的人民法院")}
+        raise UserError(CaseErrorCode.NOT_EXECUTING, "案件进入执行后才能申请人民法院强制执行", "caseId")
+    return {"court": _required_text(step, "court", "受理申请的人民法院", CaseErrorCode.COURT_REQUIRED)}
 
 
 def _optional_date(value: Any) -> dt.date | None:
@@ -443,37 +445,37 @@ def _optional_date(value: Any) -> dt.date | None:
 async def _extend(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     days = step.data.get("days")
     if not isinstance(days, int) or days <= 0:
-        raise UserError("EXTENSION_INVALID", "延长天数须为正整数", "days")
-    return {"days": days, "reason": _required_text(step, "reason", "延长理由"), "approved_by": str(step.data.get("approved_by") or "")}
+        raise UserError(CaseErrorCode.EXTENSION_INVALID, "延长天数须为正整数", "days")
+    return {"days": days, "reason": _required_text(step, "reason", "延长理由", CommonErrorCode.REASON_REQUIRED), "approved_by": str(step.data.get("approved_by") or "")}
 
 
 async def _suspend(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     """中止 stops the decision clock (hearing, appraisal, announcement); 恢复 starts it again."""
     suspended = sum(e.kind == "suspend" for e in loaded.events) > sum(e.kind == "resume" for e in loaded.events)
     if (step.action == "suspend") == suspended:
-        raise UserError("SUSPENSION_INVALID", "案件已中止" if suspended else "案件未中止，无需恢复", "caseId")
-    return {"reason": _required_text(step, "reason", "中止或恢复的理由")}
+        raise UserError(CaseErrorCode.SUSPENSION_INVALID, "案件已中止" if suspended else "案件未中止，无需恢复", "caseId")
+    return {"reason": _required_text(step, "reason", "中止或恢复的理由", CommonErrorCode.REASON_REQUIRED)}
 
 
 async def _end_execution(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     try:
         ended = ExecutionEnd(step.data.get("ended_by"))
     except ValueError:
-        raise UserError("EXECUTION_END_INVALID", "请选择依法终结执行的情形", "endedBy") from None
-    return {"ended_by": ended.value, "suspended_on": step.data.get("suspended_on"), "reason": _required_text(step, "reason", "终结执行的说明")}
+        raise UserError(CaseErrorCode.EXECUTION_END_INVALID, "请选择依法终结执行的情形", "endedBy") from None
+    return {"ended_by": ended.value, "suspended_on": step.data.get("suspended_on"), "reason": _required_text(step, "reason", "终结执行的说明", CommonErrorCode.REASON_REQUIRED)}
 
 
 async def _waive(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     """APL Art. 62: the party may expressly give up statement, defence and hearing."""
-    return {"statement": _required_text(step, "statement", "当事人明确放弃陈述、申辩和听证权利的书面意见")}
+    return {"statement": _required_text(step, "statement", "当事人明确放弃陈述、申辩和听证权利的书面意见", CaseErrorCode.STATEMENT_REQUIRED)}
 
 
 async def _decline(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
-    return {"reason": _required_text(step, "reason", "不予立案的理由")}
+    return {"reason": _required_text(step, "reason", "不予立案的理由", CommonErrorCode.REASON_REQUIRED)}
 
 
 async def _revise(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
-    return {"reason": _required_text(step, "reason", "退回理由")}
+    return {"reason": _required_text(step, "reason", "退回理由", CommonErrorCode.REASON_REQUIRED)}
 
 
 PREPARE = {

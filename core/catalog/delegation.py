@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion, Delegation, VersionStatus
 from zhifa.core.clock import legal_today
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.people.models import Agency, AgencyKind
 
 
@@ -22,16 +23,16 @@ async def grant(
     agency = await _township_team(session, agency_id)
     day = granted_on or legal_today()
     if not basis.strip():
-        raise UserError("BASIS_REQUIRED", "请填写赋权依据（已公布的赋权决定文号）", "basis")
+        raise UserError(CommonErrorCode.BASIS_REQUIRED, "请填写赋权依据（已公布的赋权决定文号）", "basis")
     items = await _items(session, codes)
     active = await active_codes(session, agency_id, day)
-    errors = [UserError("ITEM_NOT_FOUND", f"执法事项“{c}”不存在", "itemCodes") for c in codes if c not in items]
+    errors = [UserError(CatalogErrorCode.ITEM_NOT_FOUND, f"执法事项“{c}”不存在", "itemCodes") for c in codes if c not in items]
     errors += [
-        UserError("ITEM_NOT_DELEGABLE", f"事项 {c}（{items[c].name}）不可赋权乡镇行使", "itemCodes")
+        UserError(CatalogErrorCode.ITEM_NOT_DELEGABLE, f"事项 {c}（{items[c].name}）不可赋权乡镇行使", "itemCodes")
         for c in codes
         if c in items and not items[c].delegable
     ]
-    errors += [UserError("ALREADY_DELEGATED", f"事项 {c} 已赋权{agency.name}", "itemCodes") for c in codes if c in active]
+    errors += [UserError(CatalogErrorCode.ALREADY_DELEGATED, f"事项 {c} 已赋权{agency.name}", "itemCodes") for c in codes if c in active]
     raise_if_any(errors)
     grants = [Delegation(agency_id=agency_id, item_code=c, granted_on=day, basis=basis.strip(), granted_by=actor) for c in dict.fromkeys(codes)]
     session.add_all(grants)
@@ -47,9 +48,9 @@ async def revoke(session: AsyncSession, actor: str, agency_id: uuid.UUID, code: 
     stmt = sa.select(Delegation).where(Delegation.agency_id == agency_id, Delegation.item_code == code, Delegation.revoked_on.is_(None))
     current = (await session.execute(stmt)).scalar_one_or_none()
     if current is None:
-        raise UserError("NOT_DELEGATED", f"事项 {code} 未赋权该执法队", "itemCode")
+        raise UserError(CatalogErrorCode.NOT_DELEGATED, f"事项 {code} 未赋权该执法队", "itemCode")
     if not reason.strip():
-        raise UserError("REASON_REQUIRED", "请说明收回赋权的理由", "reason")
+        raise UserError(CommonErrorCode.REASON_REQUIRED, "请说明收回赋权的理由", "reason")
     current.revoked_on, current.revoked_by, current.revoke_reason = max(legal_today(), current.granted_on), actor, reason.strip()
     await session.flush()
     await record(session, actor=actor, action="delegation.revoked", object_type="Delegation", object_id=current.id,
@@ -65,7 +66,7 @@ async def active_codes(session: AsyncSession, agency_id: uuid.UUID, day: dt.date
 async def _township_team(session: AsyncSession, agency_id: uuid.UUID) -> Agency:
     agency = await session.get(Agency, agency_id)
     if agency is None or agency.kind is not AgencyKind.TOWNSHIP_TEAM:
-        raise UserError("NOT_A_TOWNSHIP_TEAM", "只能向乡镇（街道）综合行政执法队赋权", "agencyId")
+        raise UserError(CatalogErrorCode.NOT_A_TOWNSHIP_TEAM, "只能向乡镇（街道）综合行政执法队赋权", "agencyId")
     return agency
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zhifa.core.catalog.conditions import evaluate, fact_names
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.spec import (
     PENALTY_KINDS,
     FixedFine,
@@ -175,14 +176,14 @@ def check_proposal(rec: Recommendation, proposed_fine_fen: int | None, reasons: 
     """
     fine = proposed_fine_fen or 0  # "no fine" and "a fine of 0" are the same proposal
     if fine < 0:
-        raise UserError("FINE_NEGATIVE", "拟处罚款金额不能为负数", "proposedFine")
+        raise UserError(CatalogErrorCode.FINE_NEGATIVE, "拟处罚款金额不能为负数", "proposedFine")
     if fine and not rec.fine_allowed:
-        raise UserError("FINE_NOT_ALLOWED", f"事项 {rec.item} 的处罚种类中没有罚款，不能拟处罚款", "proposedFine")
+        raise UserError(CatalogErrorCode.FINE_NOT_ALLOWED, f"事项 {rec.item} 的处罚种类中没有罚款，不能拟处罚款", "proposedFine")
     stated = (reasons or "").strip() or None
     within = _within_benchmark(rec, fine)
     if not within and stated is None:
         message = f"拟处罚款 {_yuan(fine)}偏离裁量基准（{_benchmark_text(rec)}），须说明理由"
-        raise UserError("DISCRETION_OUT_OF_RANGE", message, "proposedFine")
+        raise UserError(CatalogErrorCode.DISCRETION_OUT_OF_RANGE, message, "proposedFine")
     fine_or_none = fine or None
     review = _legal_review_reasons(
         rec.item, rec.tier, fine_or_none, rec.other_penalties, rec.major_fine_fen, rec.major_kinds
@@ -207,7 +208,7 @@ def check_proposal(rec: Recommendation, proposed_fine_fen: int | None, reasons: 
 def _check_party_kind(party_kind: str) -> None:
     if party_kind not in NATURAL_PERSON_KINDS and party_kind not in ORGANISATION_KINDS:
         known = "、".join([*NATURAL_PERSON_KINDS, *ORGANISATION_KINDS])
-        raise UserError("PARTY_KIND_UNKNOWN", f"当事人类型“{party_kind}”无效，应为以下之一：{known}", "partyKind")
+        raise UserError(CatalogErrorCode.PARTY_KIND_UNKNOWN, f"当事人类型“{party_kind}”无效，应为以下之一：{known}", "partyKind")
 
 
 def _match_tier(item: ItemSpec, table: TableSpec, facts: dict, steps: list[str]) -> TierSpec:
@@ -220,7 +221,7 @@ def _match_tier(item: ItemSpec, table: TableSpec, facts: dict, steps: list[str])
             steps.append(f"档次 {tier.code}（{tier.name}）适用：条件 `{tier.when_text}` 成立")
             return tier
         steps.append(f"档次 {tier.code}（{tier.name}）不适用：条件 `{tier.when_text}` 不成立")
-    raise UserError("DISCRETION_NO_TIER", _no_tier_message(item, table, facts), "facts")
+    raise UserError(CatalogErrorCode.DISCRETION_NO_TIER, _no_tier_message(item, table, facts), "facts")
 
 
 def _no_tier_message(item: ItemSpec, table: TableSpec, facts: dict) -> str:
@@ -274,7 +275,7 @@ def _proportional_range(
     base = facts.get(fine.base)
     if base is None:
         message = f"档次 {tier.code}（{tier.name}）按“{label}”计算罚款，但案件尚未记录该事实"
-        raise UserError("DISCRETION_BASE_MISSING", message, f"facts.{fine.base}")
+        raise UserError(CatalogErrorCode.DISCRETION_BASE_MISSING, message, f"facts.{fine.base}")
     low = _rate_times_base(table, tier, "下限", "fine_rate_min", fine.rate_min, base, label, steps)
     high = _rate_times_base(table, tier, "上限", "fine_rate_max", fine.rate_max, base, label, steps)
     if fine.cap_fen is not None:

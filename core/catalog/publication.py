@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion, VersionStatus
 from zhifa.core.clock import legal_today
 from zhifa.core.db import utcnow
@@ -23,14 +24,14 @@ async def publish(session: AsyncSession, actor: str, code: str, version: int, ef
     rows = (await session.execute(sa.select(CatalogItemVersion).where(CatalogItemVersion.code == code))).scalars().all()
     draft = next((v for v in rows if v.version == version), None)
     if draft is None:
-        raise UserError("VERSION_NOT_FOUND", f"事项 {code} 没有第 {version} 版", "version")
+        raise UserError(CatalogErrorCode.VERSION_NOT_FOUND, f"事项 {code} 没有第 {version} 版", "version")
     if draft.status is not VersionStatus.DRAFT:
-        raise UserError("VERSION_NOT_DRAFT", f"事项 {code} 第 {version} 版已发布，不能再次发布", "version")
+        raise UserError(CatalogErrorCode.VERSION_NOT_DRAFT, f"事项 {code} 第 {version} 版已发布，不能再次发布", "version")
     if effective_from < legal_today():
-        raise UserError("EFFECTIVE_DATE_IN_PAST", "生效日期不能早于今天：已办案件所适用的版本不能被改变", "effectiveFrom")
+        raise UserError(CatalogErrorCode.EFFECTIVE_DATE_IN_PAST, "生效日期不能早于今天：已办案件所适用的版本不能被改变", "effectiveFrom")
     current = next((v for v in rows if v.status is VersionStatus.PUBLISHED and v.repealed_on is None), None)
     if current is not None and effective_from <= current.effective_from:
-        raise UserError("EFFECTIVE_DATE_TOO_EARLY", f"生效日期须晚于现行版本的生效日期（{current.effective_from}）", "effectiveFrom")
+        raise UserError(CatalogErrorCode.EFFECTIVE_DATE_TOO_EARLY, f"生效日期须晚于现行版本的生效日期（{current.effective_from}）", "effectiveFrom")
     if current is not None:
         current.repealed_on = effective_from
         await session.flush()  # close the old window before the new one opens

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zhifa.core.catalog.conditions import Node
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.errors import UserError, raise_if_any
 from zhifa.core.money import MoneyError, fen_to_yuan, yuan_to_fen
 
@@ -151,17 +152,17 @@ def normalise_facts(code: str, facts: tuple[FactSpec, ...], raw: dict[str, Any] 
     errors: list[UserError] = []
     stored: dict[str, Any] = {}
     for name in sorted(raw.keys() - {f.name for f in facts}):
-        errors.append(UserError("FACT_UNKNOWN", f"事项 {code} 没有名为“{name}”的事实", f"facts.{name}"))
+        errors.append(UserError(CatalogErrorCode.FACT_UNKNOWN, f"事项 {code} 没有名为“{name}”的事实", f"facts.{name}"))
     for spec in facts:
         value = raw.get(spec.name)
         if value is None:
             if spec.required:
-                errors.append(UserError("FACT_REQUIRED", f"缺少必填事实“{spec.label}”", f"facts.{spec.name}"))
+                errors.append(UserError(CatalogErrorCode.FACT_REQUIRED, f"缺少必填事实“{spec.label}”", f"facts.{spec.name}"))
             continue
         try:
             stored[spec.name] = _store_fact(spec, value)
         except ValueError as exc:
-            errors.append(UserError("FACT_INVALID", f"事实“{spec.label}”的值无效：{exc}", f"facts.{spec.name}"))
+            errors.append(UserError(CatalogErrorCode.FACT_INVALID, f"事实“{spec.label}”的值无效：{exc}", f"facts.{spec.name}"))
     raise_if_any(errors)
     return stored
 

@@ -48,6 +48,12 @@ async def latest_versions(session: AsyncSession) -> dict[str, CatalogItemVersion
     rows = await session.execute(sa.select(latest).where(ranked.c.rank == 1))
     return {v.code: v for v in rows.scalars()}
 
+def served(catalog: Catalog, domain_code: sa.ColumnElement[str] = CatalogItemVersion.__table__.c.domain_code) -> sa.ColumnElement[bool]:
+    """SQL: the row belongs to a domain of a loaded plug-in. A plug-in removed from plugins.toml
+    keeps its stored versions (cases cite them; enabled again, it is served again), but its items
+    are no longer offered: every list of items filters with this."""
+    return domain_code.in_(sorted(catalog.domains))
+
 async def pending_changes(session: AsyncSession, catalog: Catalog) -> list[str]:
     """Item codes whose stored latest version differs from what the plug-ins ship."""
     latest = await latest_versions(session)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from zhifa.core.cases.deadlines import DayType
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class ComplaintPolicy:
             if isinstance(value, bool) or not isinstance(value, int):
                 continue
             if value < (0 if f.name == "max_rehandling" else 1):
-                raise UserError("POLICY_INVALID", f"投诉举报处理配置项 {f.name} 的取值 {value} 无效", f.name)
+                raise UserError(CommonErrorCode.POLICY_INVALID, f"投诉举报处理配置项 {f.name} 的取值 {value} 无效", f.name)
         for name in ("reply_day_type", "handling_day_type"):
             if not isinstance(getattr(self, name), DayType):
-                raise UserError("POLICY_INVALID", f"投诉举报处理配置项 {name} 应为工作日或自然日", name)
+                raise UserError(CommonErrorCode.POLICY_INVALID, f"投诉举报处理配置项 {name} 应为工作日或自然日", name)
 
     @property
     def rehandling_period(self) -> int:

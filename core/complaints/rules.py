@@ -32,9 +32,10 @@ from zhifa.core.access.viewer import Role, Viewer
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.cases.deadlines import Deadline, DeadlineRule, compute
 from zhifa.core.cases.deadlines import Provisional, provisionally
+from zhifa.core.complaints.error_codes import ComplaintErrorCode
 from zhifa.core.complaints.models import ComplaintStatus as S, Satisfaction
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.labels import LabeledEnum
 
 SAMR = "《市场监督管理投诉举报处理暂行办法》"
@@ -56,24 +57,24 @@ NOT_RESOLVED_MESSAGE = "尚未办结的投诉举报不得销号（不解决不�
 def check_action(action: str, status: S) -> None:
     """Refuse `action` on a complaint in `status`, with the most specific code there is."""
     if status is S.CLOSED:
-        raise UserError("COMPLAINT_CLOSED", "该投诉举报已销号，不能再办理；如有新的诉求请重新登记", "complaintId")
+        raise UserError(ComplaintErrorCode.COMPLAINT_CLOSED, "该投诉举报已销号，不能再办理；如有新的诉求请重新登记", "complaintId")
     if status in ALLOWED[action]:
         return
     if action == "assign":
         raise UserError(
-            "ALREADY_ACCEPTED",
+            ComplaintErrorCode.ALREADY_ACCEPTED,
             "已作出受理答复的投诉举报不能再交办；确属无权处理的，应作不予受理答复并告知向有权处理的机关提出",
             "complaintId",
         )
     if action == "reply":
-        raise UserError("ALREADY_REPLIED", "已作出受理答复，不能重复答复", "complaintId")
+        raise UserError(ComplaintErrorCode.ALREADY_REPLIED, "已作出受理答复，不能重复答复", "complaintId")
     if action == "resolve" and status in (S.REGISTERED, S.ASSIGNED):
-        raise UserError("REPLY_REQUIRED", f"须先作出受理或者不予受理的答复（{SAMR}第十四条）", "complaintId")
+        raise UserError(ComplaintErrorCode.REPLY_REQUIRED, f"须先作出受理或者不予受理的答复（{SAMR}第十四条）", "complaintId")
     if action == "resolve":
-        raise UserError("ALREADY_RESOLVED", "已办结；投诉人不满意的，回访记录后退回重办", "complaintId")
+        raise UserError(ComplaintErrorCode.ALREADY_RESOLVED, "已办结；投诉人不满意的，回访记录后退回重办", "complaintId")
     if action == "feedback":
-        raise UserError("NOT_RESOLVED", "尚未办结，不能回访评价", "complaintId")
-    raise UserError("NOT_RESOLVED", NOT_RESOLVED_MESSAGE, "complaintId")
+        raise UserError(ComplaintErrorCode.NOT_RESOLVED, "尚未办结，不能回访评价", "complaintId")
+    raise UserError(ComplaintErrorCode.NOT_RESOLVED, NOT_RESOLVED_MESSAGE, "complaintId")
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -151,16 +152,16 @@ def check_close(
 ) -> None:
     check_action("close", status)
     if satisfaction is None and not anonymous:
-        raise UserError("FEEDBACK_REQUIRED", "销号前须回访投诉举报人并记录满意度评价（匿名件除外）", "complaintId")
+        raise UserError(CommonErrorCode.FEEDBACK_REQUIRED, "销号前须回访投诉举报人并记录满意度评价（匿名件除外）", "complaintId")
     if satisfaction is Satisfaction.UNSATISFIED:
         if not (head_review or "").strip():
             raise UserError(
-                "FEEDBACK_UNSATISFIED",
+                ComplaintErrorCode.FEEDBACK_UNSATISFIED,
                 "投诉举报人对办理结果不满意且重办次数已用完：须由负责人审核诉求、说明已依法处理的理由后方可销号",
                 "headReview",
             )
         if not viewer_is_head:
-            raise UserError("FORBIDDEN", "不满意件须由负责人审核后销号", "headReview")
+            raise UserError(CommonErrorCode.FORBIDDEN, "不满意件须由负责人审核后销号", "headReview")
 
 
 # --- the complainant's identity -----------------------------------------------------------------

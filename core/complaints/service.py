@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.audit.service import record
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import Domain
 from zhifa.core.clock import legal_date
 from zhifa.core.complaints import rules
+from zhifa.core.complaints.error_codes import ComplaintErrorCode
 from zhifa.core.complaints.models import (
     Complaint,
     ComplaintChannel,
@@ -35,10 +37,12 @@ from zhifa.core.complaints.models import (
 )
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
 from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.identifiers import check_id_number
 from zhifa.core.entities.models import Entity
 from zhifa.core.entities.service import PHONE
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Agency, AgencyDomain, Officer
 
 COMPLAINT_DOC_TYPE = "投"  # 登记编号 prefix: 定综执投〔2025〕3号
@@ -81,29 +85,29 @@ async def register(
     """登记: number the item, encrypt the complainant, start both clocks from the day of receipt."""
     errors: list[UserError] = []
     if new.received_at.tzinfo is None:
-        raise UserError("DATETIME_NAIVE", "收到时间须带时区（如 2025-09-30T09:00:00+08:00）", "receivedAt")
+        raise UserError(CommonErrorCode.DATETIME_NAIVE, "收到时间须带时区（如 2025-09-30T09:00:00+08:00）", "receivedAt")
     received_on = legal_date(new.received_at)
     if received_on > today:
-        errors.append(UserError("DATE_IN_FUTURE", "收到日期不能晚于今天", "receivedAt"))
+        errors.append(UserError(CommonErrorCode.DATE_IN_FUTURE, "收到日期不能晚于今天", "receivedAt"))
     content = new.content.strip()
     if not content:
-        errors.append(UserError("CONTENT_REQUIRED", "请填写投诉举报的具体内容（事实和请求）", "content"))
+        errors.append(UserError(ComplaintErrorCode.CONTENT_REQUIRED, "请填写投诉举报的具体内容（事实和请求）", "content"))
     subject_name, subject_address = new.subject_name.strip(), new.subject_address.strip()
     if new.subject_entity_id is not None:
         entity = await session.get(Entity, new.subject_entity_id)
         if entity is None:
-            errors.append(UserError("ENTITY_NOT_FOUND", "被投诉举报的行政相对人不存在", "subjectEntityId"))
+            errors.append(UserError(EntityErrorCode.ENTITY_NOT_FOUND, "被投诉举报的行政相对人不存在", "subjectEntityId"))
         else:
             subject_name, subject_address = subject_name or entity.name, subject_address or entity.address
     if not subject_name:
-        errors.append(UserError("SUBJECT_REQUIRED", "请填写被投诉举报对象的名称（姓名）", "subjectName"))
+        errors.append(UserError(ComplaintErrorCode.SUBJECT_REQUIRED, "请填写被投诉举报对象的名称（姓名）", "subjectName"))
     elif len(subject_name) > 200 or len(subject_address) > 300:
-        errors.append(UserError("SUBJECT_INVALID", "被投诉举报对象名称不超过 200 字，地址不超过 300 字", "subjectName"))
+        errors.append(UserError(ComplaintErrorCode.SUBJECT_INVALID, "被投诉举报对象名称不超过 200 字，地址不超过 300 字", "subjectName"))
     name = (new.complainant_name or "").strip() or None
     phone = re.sub(r"[\s]", "", new.complainant_phone or "") or None
     id_number = None
     if phone and not PHONE.match(phone):
-        errors.append(UserError("PHONE_INVALID", "联系电话格式不正确（手机号或带区号的固定电话）", "complainantPhone"))
+        errors.append(UserError(CommonErrorCode.PHONE_INVALID, "联系电话格式不正确（手机号或带区号的固定电话）", "complainantPhone"))
     if new.complainant_id_number and new.complainant_id_number.strip():
         try:
             id_number = check_id_number(new.complainant_id_number).value
@@ -111,28 +115,28 @@ async def register(
             errors.append(UserError(exc.code, exc.message, "complainantIdNumber"))
     if new.kind is ComplaintKind.COMPLAINT and not (name and phone):
         errors.append(UserError(
-            "COMPLAINANT_REQUIRED",
+            ComplaintErrorCode.COMPLAINANT_REQUIRED,
             "投诉须提供投诉人的姓名和电话号码（市场监督管理投诉举报处理暂行办法第九条）；匿名反映请按举报登记",
             "complainantName",
         ))
     anonymous = not (name or phone or id_number)
     if new.confidential and anonymous:
-        errors.append(UserError("CONFIDENTIAL_ANONYMOUS", "匿名件没有需要保密的身份信息", "confidential"))
+        errors.append(UserError(ComplaintErrorCode.CONFIDENTIAL_ANONYMOUS, "匿名件没有需要保密的身份信息", "confidential"))
     external = (new.external_number or "").strip() or None
     if new.channel is ComplaintChannel.HOTLINE_12345 and not external:
-        errors.append(UserError("EXTERNAL_NUMBER_REQUIRED", "12345 热线件须填写工单编号", "externalNumber"))
+        errors.append(UserError(ComplaintErrorCode.EXTERNAL_NUMBER_REQUIRED, "12345 热线件须填写工单编号", "externalNumber"))
     agency = await session.get(Agency, new.agency_id)
     if agency is None:
-        errors.append(UserError("AGENCY_NOT_FOUND", "接收机关不存在", "agencyId"))
+        errors.append(UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "接收机关不存在", "agencyId"))
     if new.domain_code is not None and await session.get(Domain, new.domain_code) is None:
-        errors.append(UserError("DOMAIN_UNKNOWN", f"没有代码为“{new.domain_code}”的执法领域", "domain"))
+        errors.append(UserError(CatalogErrorCode.DOMAIN_UNKNOWN, f"没有代码为“{new.domain_code}”的执法领域", "domain"))
     raise_if_any(errors)
     if new.handler_id is not None:
         await _check_handler(session, new.handler_id, new.agency_id)
     if external and await session.scalar(
         sa.select(Complaint.id).where(Complaint.channel == new.channel, Complaint.external_number == external)
     ):
-        raise UserError("EXTERNAL_NUMBER_TAKEN", f"{new.channel.label}编号“{external}”已登记，请勿重复登记", "externalNumber")
+        raise UserError(ComplaintErrorCode.EXTERNAL_NUMBER_TAKEN, f"{new.channel.label}编号“{external}”已登记，请勿重复登记", "externalNumber")
 
     reply = rules.clock(rules.reply_rule(policy), received_on, calendar)
     handling = rules.clock(rules.handling_rule(policy), received_on, calendar)
@@ -208,16 +212,16 @@ async def assign(
         if complaint.status is S.CLOSED:
             rules.check_action("assign", complaint.status)
         if handler_id is None:
-            raise UserError("ALREADY_ASSIGNED", "该投诉举报已由此机关承办；在本机关内交办须指定承办人", "handlerId")
+            raise UserError(ComplaintErrorCode.ALREADY_ASSIGNED, "该投诉举报已由此机关承办；在本机关内交办须指定承办人", "handlerId")
     await _check_day(session, complaint, on, today)
     agency = await session.get(Agency, agency_id)
     if agency is None:
-        raise UserError("AGENCY_NOT_FOUND", "承办机关不存在", "agencyId")
+        raise UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "承办机关不存在", "agencyId")
     domains = set((await session.scalars(sa.select(AgencyDomain.domain_code).where(AgencyDomain.agency_id == agency_id))).all())
     if not domains:
-        raise UserError("AGENCY_NOT_COMPETENT", f"{agency.name}不承担执法职责，不能承办投诉举报", "agencyId")
+        raise UserError(ComplaintErrorCode.AGENCY_NOT_COMPETENT, f"{agency.name}不承担执法职责，不能承办投诉举报", "agencyId")
     if complaint.domain_code and complaint.domain_code not in domains:
-        raise UserError("AGENCY_NOT_COMPETENT", f"{agency.name}不承担“{complaint.domain_code}”领域的执法职责", "agencyId")
+        raise UserError(ComplaintErrorCode.AGENCY_NOT_COMPETENT, f"{agency.name}不承担“{complaint.domain_code}”领域的执法职责", "agencyId")
     if handler_id is not None:
         await _check_handler(session, handler_id, agency_id)
     before = _state(complaint)
@@ -260,7 +264,7 @@ async def reply(
     await _check_day(session, complaint, on, today)
     text = text.strip()
     if not text:
-        raise UserError("REPLY_TEXT_REQUIRED", "请填写答复内容（不予受理的须说明理由和依据）", "text")
+        raise UserError(ComplaintErrorCode.REPLY_TEXT_REQUIRED, "请填写答复内容（不予受理的须说明理由和依据）", "text")
     before = _state(complaint)
     complaint.replied_on, complaint.reply_accepted, complaint.reply_text = on, accepted, text
     if accepted:
@@ -289,7 +293,7 @@ async def resolve(
     await _check_day(session, complaint, on, today)
     result = result.strip()
     if not result:
-        raise UserError("RESULT_REQUIRED", "请填写办理结果", "result")
+        raise UserError(ComplaintErrorCode.RESULT_REQUIRED, "请填写办理结果", "result")
     before = _state(complaint)
     complaint.status, complaint.resolved_on, complaint.result = S.RESOLVED, on, result
     await session.flush()
@@ -317,10 +321,10 @@ async def record_feedback(
     rules.check_action("feedback", complaint.status)
     await _check_day(session, complaint, on, today)
     if complaint.anonymous:
-        raise UserError("FEEDBACK_ANONYMOUS", "匿名件无法回访，办结后可直接销号", "complaintId")
+        raise UserError(ComplaintErrorCode.FEEDBACK_ANONYMOUS, "匿名件无法回访，办结后可直接销号", "complaintId")
     comment = comment.strip()
     if satisfaction is Satisfaction.UNSATISFIED and not comment:
-        raise UserError("COMMENT_REQUIRED", "不满意的，请记录投诉举报人不满意的具体理由", "comment")
+        raise UserError(ComplaintErrorCode.COMMENT_REQUIRED, "不满意的，请记录投诉举报人不满意的具体理由", "comment")
     before = _state(complaint)
     complaint.satisfaction, complaint.feedback_comment, complaint.feedback_on = satisfaction, comment or None, on
     reopen = rules.reopens(satisfaction, complaint.reopened_count, policy)
@@ -374,7 +378,7 @@ async def link(
     """关联: the case or the inspection the complaint is handled in. An accepted item linked to one
     is in substantive handling. The caller checks that the target exists and is within reach."""
     if target_kind not in LINK_KINDS:
-        raise UserError("LINK_TARGET_REQUIRED", "请指定关联的案件或检查", "caseId")
+        raise UserError(ComplaintErrorCode.LINK_TARGET_REQUIRED, "请指定关联的案件或检查", "caseId")
     complaint = await _load(session, complaint_id, version)
     rules.check_action("link", complaint.status)
     await _check_day(session, complaint, on, today)
@@ -382,7 +386,7 @@ async def link(
         ComplaintLink.complaint_id == complaint.id, ComplaintLink.target_kind == target_kind, ComplaintLink.target_id == target_id
     ))
     if exists:
-        raise UserError("ALREADY_LINKED", "已关联，请勿重复关联", "caseId" if target_kind == "case" else "inspectionId")
+        raise UserError(ComplaintErrorCode.ALREADY_LINKED, "已关联，请勿重复关联", "caseId" if target_kind == "case" else "inspectionId")
     before = _state(complaint)
     session.add(ComplaintLink(complaint_id=complaint.id, target_kind=target_kind, target_id=target_id, linked_on=on, actor=actor))
     if complaint.status is S.REPLIED:
@@ -411,25 +415,25 @@ async def record_identity_reads(session: AsyncSession, viewer: str, reads: Itera
 async def _load(session: AsyncSession, complaint_id: uuid.UUID, version: int | None) -> Complaint:
     complaint = await session.get(Complaint, complaint_id)
     if complaint is None:
-        raise UserError("COMPLAINT_NOT_FOUND", "投诉举报不存在或不在本机关管辖范围内", "complaintId")
+        raise UserError(ComplaintErrorCode.COMPLAINT_NOT_FOUND, "投诉举报不存在或不在本机关管辖范围内", "complaintId")
     if version is not None and version != complaint.version:
-        raise UserError("VERSION_CONFLICT", "记录已被他人修改，请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, "记录已被他人修改，请刷新后重试", "version")
     return complaint
 
 
 async def _check_day(session: AsyncSession, complaint: Complaint, on: dt.date, today: dt.date) -> None:
     if on > today:
-        raise UserError("DATE_IN_FUTURE", "办理日期不能晚于今天", "on")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "办理日期不能晚于今天", "on")
     last = await session.scalar(sa.select(sa.func.max(ComplaintEvent.happened_on)).where(ComplaintEvent.complaint_id == complaint.id))
     floor = max(d for d in (complaint.received_on, last) if d is not None)
     if on < floor:
-        raise UserError("DATE_OUT_OF_ORDER", f"办理日期不能早于收到日期或上一步的日期（{floor.isoformat()}）", "on")
+        raise UserError(CommonErrorCode.DATE_OUT_OF_ORDER, f"办理日期不能早于收到日期或上一步的日期（{floor.isoformat()}）", "on")
 
 
 async def _check_handler(session: AsyncSession, handler_id: uuid.UUID, agency_id: uuid.UUID) -> None:
     officer = await session.get(Officer, handler_id)
     if officer is None or officer.agency_id != agency_id:
-        raise UserError("HANDLER_NOT_IN_AGENCY", "承办人须是承办机关的工作人员", "handlerId")
+        raise UserError(ComplaintErrorCode.HANDLER_NOT_IN_AGENCY, "承办人须是承办机关的工作人员", "handlerId")
 
 
 async def _event(session: AsyncSession, complaint: Complaint, kind: str, actor: str, on: dt.date, data: dict) -> None:

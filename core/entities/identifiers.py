@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.errors import UserError
 
 
@@ -22,11 +23,11 @@ class CheckedIdentifier:
 
 
 def check_credit_code(raw: str, *, allow_checksum_override: bool = False) -> CheckedIdentifier:
-    return _check(raw, uscc, "统一社会信用代码", "CREDIT_CODE", allow_checksum_override)
+    return _check(raw, uscc, "统一社会信用代码", (EntityErrorCode.CREDIT_CODE_INVALID, EntityErrorCode.CREDIT_CODE_CHECKSUM), allow_checksum_override)
 
 
 def check_id_number(raw: str, *, allow_checksum_override: bool = False) -> CheckedIdentifier:
-    return _check(raw, _ResidentId, "公民身份号码", "ID_NUMBER", allow_checksum_override)
+    return _check(raw, _ResidentId, "公民身份号码", (EntityErrorCode.ID_NUMBER_INVALID, EntityErrorCode.ID_NUMBER_CHECKSUM), allow_checksum_override)
 
 
 # Province-level codes (GB/T 2260). The county part is not checked: stdnum's table lacks codes
@@ -56,7 +57,9 @@ class _ResidentId:
             raise InvalidChecksum()
 
 
-def _check(raw: str, module, label: str, code: str, allow_override: bool) -> CheckedIdentifier:
+def _check(raw: str, module, label: str, codes: tuple[EntityErrorCode, EntityErrorCode], allow_override: bool) -> CheckedIdentifier:
+    """`codes`: (badly formed, check character wrong)."""
+    invalid, checksum = codes
     value = module.compact(raw or "").upper()
     try:
         module.validate(value)
@@ -64,11 +67,11 @@ def _check(raw: str, module, label: str, code: str, allow_override: bool) -> Che
         if allow_override:
             return CheckedIdentifier(value, checksum_failed=True)
         raise UserError(
-            f"{code}_CHECKSUM",
+            checksum,
             f"{label}“{value}”校验位不正确；如确认登记机关核发的即为此号码，请勾选“确认例外”后提交",
         ) from None
     except ValidationError as exc:
-        raise UserError(f"{code}_INVALID", f"{label}“{value}”格式不正确：{_reason(exc)}") from None
+        raise UserError(invalid, f"{label}“{value}”格式不正确：{_reason(exc)}") from None
     return CheckedIdentifier(value, checksum_failed=False)
 
 

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
 from zhifa.core.entities.crypto import DataKey
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.identifiers import check_credit_code, check_id_number
 from zhifa.core.entities.models import Entity, EntityKind
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Region
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -38,13 +40,13 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: 
     credit_code, id_number, override = _identifier(new, errors)
     name, address = new.name.strip(), new.address.strip()
     if not 1 <= len(name) <= 200:
-        errors.append(UserError("NAME_INVALID", "名称不能为空，且不超过 200 个字符", "name"))
+        errors.append(UserError(CommonErrorCode.NAME_INVALID, "名称不能为空，且不超过 200 个字符", "name"))
     if not 1 <= len(address) <= 300:
-        errors.append(UserError("ADDRESS_INVALID", "地址不能为空，且不超过 300 个字符", "address"))
+        errors.append(UserError(EntityErrorCode.ADDRESS_INVALID, "地址不能为空，且不超过 300 个字符", "address"))
     if new.phone and not PHONE.match(new.phone):
-        errors.append(UserError("PHONE_INVALID", "联系电话格式不正确（手机号或带区号的固定电话）", "phone"))
+        errors.append(UserError(CommonErrorCode.PHONE_INVALID, "联系电话格式不正确（手机号或带区号的固定电话）", "phone"))
     if await session.get(Region, new.region_id) is None:
-        errors.append(UserError("REGION_NOT_FOUND", "所属行政区划不存在", "regionId"))
+        errors.append(UserError(PeopleErrorCode.REGION_NOT_FOUND, "所属行政区划不存在", "regionId"))
     raise_if_any(errors)
     id_digest = key.lookup(id_number) if id_number else None
     await _refuse_duplicate(session, credit_code, id_digest)
@@ -81,10 +83,10 @@ def _identifier(new: NewEntity, errors: list[UserError]) -> tuple[str | None, st
     field_name = "idNumber" if natural else "creditCode"
     if other:
         label = "统一社会信用代码" if natural else "公民身份号码"
-        errors.append(UserError("IDENTIFIER_KIND_MISMATCH", f"{'自然人' if natural else '该类相对人'}不应填写{label}", field_name))
+        errors.append(UserError(EntityErrorCode.IDENTIFIER_KIND_MISMATCH, f"{'自然人' if natural else '该类相对人'}不应填写{label}", field_name))
     if not raw:
         label = "公民身份号码" if natural else "统一社会信用代码"
-        errors.append(UserError("IDENTIFIER_REQUIRED", f"请填写{label}", field_name))
+        errors.append(UserError(EntityErrorCode.IDENTIFIER_REQUIRED, f"请填写{label}", field_name))
         return None, None, False
     check = check_id_number if natural else check_credit_code
     try:
@@ -100,4 +102,4 @@ async def _refuse_duplicate(session: AsyncSession, credit_code: str | None, id_d
     column, value = (Entity.credit_code, credit_code) if credit_code else (Entity.id_number_digest, id_digest)
     existing = await session.scalar(sa.select(Entity.id).where(column == value))
     if existing is not None:
-        raise UserError("ENTITY_DUPLICATE", "该统一社会信用代码或身份证号已登记为相对人", "creditCode" if credit_code else "idNumber")
+        raise UserError(EntityErrorCode.ENTITY_DUPLICATE, "该统一社会信用代码或身份证号已登记为相对人", "creditCode" if credit_code else "idNumber")

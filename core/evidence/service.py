@@ -18,11 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import Case, CaseEvent, CaseStatus
 from zhifa.core.db import utcnow
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
+from zhifa.core.evidence.error_codes import EvidenceErrorCode
 from zhifa.core.evidence.models import CustodyAction, CustodyEvent, Evidence, EvidenceKind
 from zhifa.core.evidence.store import EvidenceStore, Stored
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Officer
 
 MAX_TITLE, MAX_FILENAME, MAX_DEVICE, MAX_LOCATION, MAX_TEXT = 200, 255, 100, 300, 5000
@@ -53,7 +56,7 @@ class EvidenceMeta:
         errors: list[UserError] = []
         now = utcnow()
         if not self.title.strip():
-            errors.append(UserError("EVIDENCE_TITLE_REQUIRED", "请填写证据名称", "title"))
+            errors.append(UserError(EvidenceErrorCode.EVIDENCE_TITLE_REQUIRED, "请填写证据名称", "title"))
         for value, limit, name, label in (
             (self.title, MAX_TITLE, "title", "证据名称"),
             (self.device_id or "", MAX_DEVICE, "deviceId", "设备编号"),
@@ -62,21 +65,21 @@ class EvidenceMeta:
             (self.interruption_notes, MAX_TEXT, "interruptionNotes", "中断说明"),
         ):
             if len(value.strip()) > limit:
-                errors.append(UserError("EVIDENCE_FIELD_TOO_LONG", f"{label}不能超过 {limit} 个字符", name))
+                errors.append(UserError(EvidenceErrorCode.EVIDENCE_FIELD_TOO_LONG, f"{label}不能超过 {limit} 个字符", name))
         for value, name, label in (
             (self.collected_at, "collectedAt", "采集时间"),
             (self.recording_started_at, "recordingStartedAt", "录制开始时间"),
             (self.recording_ended_at, "recordingEndedAt", "录制结束时间"),
         ):
             if value is not None and value.tzinfo is None:
-                errors.append(UserError("DATETIME_NEEDS_ZONE", f"{label}须带时区（如 2026-05-01T09:30:00+08:00）", name))
+                errors.append(UserError(EvidenceErrorCode.DATETIME_NEEDS_ZONE, f"{label}须带时区（如 2026-05-01T09:30:00+08:00）", name))
             elif value is not None and value > now + dt.timedelta(minutes=5):
-                errors.append(UserError("EVIDENCE_TIME_IN_FUTURE", f"{label}不能晚于当前时间", name))
+                errors.append(UserError(EvidenceErrorCode.EVIDENCE_TIME_IN_FUTURE, f"{label}不能晚于当前时间", name))
         start, end = self.recording_started_at, self.recording_ended_at
         if start and end and start.tzinfo and end.tzinfo and end < start:
-            errors.append(UserError("RECORDING_PERIOD_INVALID", "录制结束时间不能早于开始时间", "recordingEndedAt"))
+            errors.append(UserError(EvidenceErrorCode.RECORDING_PERIOD_INVALID, "录制结束时间不能早于开始时间", "recordingEndedAt"))
         if len(self.collected_by) > MAX_COLLECTORS:
-            errors.append(UserError("COLLECTORS_TOO_MANY", f"采集人员最多 {MAX_COLLECTORS} 名", "collectedBy"))
+            errors.append(UserError(EvidenceErrorCode.COLLECTORS_TOO_MANY, f"采集人员最多 {MAX_COLLECTORS} 名", "collectedBy"))
         return errors
 
 
@@ -88,7 +91,7 @@ async def lock_case(session: AsyncSession, case_id: uuid.UUID, *, field: str = "
         await session.execute(sa.update(cases).where(cases.c.id == case_id).values(version=cases.c.version, updated_at=cases.c.updated_at))
     case = await session.scalar(sa.select(Case).where(Case.id == case_id).with_for_update())
     if case is None:
-        raise UserError("CASE_NOT_FOUND", "案件不存在或不在本机关管辖范围内", field)
+        raise UserError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在或不在本机关管辖范围内", field)
     return case
 
 
@@ -98,7 +101,7 @@ async def attach(session: AsyncSession, actor: str, case_id: uuid.UUID, stored: 
     errors = meta.problems()
     case = await lock_case(session, case_id)
     if case.status in CLOSED:
-        errors.append(UserError("CASE_CLOSED", "案件已结案归档，不能再添加证据", "caseId"))
+        errors.append(UserError(EvidenceErrorCode.CASE_CLOSED, "案件已结案归档，不能再添加证据", "caseId"))
     await check_collectors(session, meta.collected_by, case.agency_id, errors)
     if await _existing(session, case_id, stored.sha256) is not None:
         errors.append(duplicate_error())
@@ -149,21 +152,21 @@ async def custody(
     """Append a custody step; by hand only the steps in MANUAL_ACTIONS, with their rules."""
     evidence = await session.get(Evidence, evidence_id)
     if evidence is None:
-        raise UserError("EVIDENCE_NOT_FOUND", "证据不存在或不在本机关管辖范围内", "evidenceId")
+        raise UserError(EvidenceErrorCode.EVIDENCE_NOT_FOUND, "证据不存在或不在本机关管辖范围内", "evidenceId")
     await lock_case(session, evidence.case_id, field="evidenceId")
     note = note.strip()
     errors: list[UserError] = []
     if manual and action not in MANUAL_ACTIONS:
-        errors.append(UserError("CUSTODY_ACTION_NOT_MANUAL", f"“{action.label}”由系统自动记录，不能手工登记", "action"))
+        errors.append(UserError(EvidenceErrorCode.CUSTODY_ACTION_NOT_MANUAL, f"“{action.label}”由系统自动记录，不能手工登记", "action"))
     if action in NOTE_REQUIRED and not note:
-        errors.append(UserError("CUSTODY_NOTE_REQUIRED", f"{action.label}须注明接收人或去向", "note"))
+        errors.append(UserError(EvidenceErrorCode.CUSTODY_NOTE_REQUIRED, f"{action.label}须注明接收人或去向", "note"))
     if len(note) > MAX_TEXT:
-        errors.append(UserError("EVIDENCE_FIELD_TOO_LONG", f"说明不能超过 {MAX_TEXT} 个字符", "note"))
+        errors.append(UserError(EvidenceErrorCode.EVIDENCE_FIELD_TOO_LONG, f"说明不能超过 {MAX_TEXT} 个字符", "note"))
     sealed = await is_sealed(session, evidence_id)
     if action is CustodyAction.SEALED and sealed:
-        errors.append(UserError("EVIDENCE_ALREADY_SEALED", "该证据已封存", "action"))
+        errors.append(UserError(EvidenceErrorCode.EVIDENCE_ALREADY_SEALED, "该证据已封存", "action"))
     if action is CustodyAction.UNSEALED and not sealed:
-        errors.append(UserError("EVIDENCE_NOT_SEALED", "该证据未封存，无需启封", "action"))
+        errors.append(UserError(EvidenceErrorCode.EVIDENCE_NOT_SEALED, "该证据未封存，无需启封", "action"))
     raise_if_any(errors)
     now = utcnow()
     seq = (await session.scalar(sa.select(sa.func.max(CustodyEvent.seq)).where(CustodyEvent.evidence_id == evidence_id)) or 0) + 1
@@ -187,7 +190,7 @@ async def verify(session: AsyncSession, store: EvidenceStore, actor: str, eviden
     """Recompute the stored file's SHA-256 and record the check (intact or not) in the custody chain."""
     evidence = await session.get(Evidence, evidence_id)
     if evidence is None:
-        raise UserError("EVIDENCE_NOT_FOUND", "证据不存在或不在本机关管辖范围内", "evidenceId")
+        raise UserError(EvidenceErrorCode.EVIDENCE_NOT_FOUND, "证据不存在或不在本机关管辖范围内", "evidenceId")
     intact = await anyio.to_thread.run_sync(store.verify, evidence.sha256)
     await custody(session, actor, evidence_id, CustodyAction.VERIFIED, "" if intact else "文件内容与登记的 SHA-256 不一致", {"intact": intact}, manual=False)
     return evidence, intact
@@ -216,11 +219,11 @@ async def append_case_event(session: AsyncSession, case_id: uuid.UUID, kind: str
         except IntegrityError:
             continue
         return event
-    raise UserError("CONFLICT", "案件时间线正被同时修改，请稍后重试")
+    raise UserError(CommonErrorCode.CONFLICT, "案件时间线正被同时修改，请稍后重试")
 
 
 def duplicate_error() -> UserError:
-    return UserError("EVIDENCE_DUPLICATE", "该文件已作为本案证据上传过（内容完全相同）", "file")
+    return UserError(EvidenceErrorCode.EVIDENCE_DUPLICATE, "该文件已作为本案证据上传过（内容完全相同）", "file")
 
 
 async def _existing(session: AsyncSession, case_id: uuid.UUID, sha256: str) -> uuid.UUID | None:
@@ -233,9 +236,9 @@ async def check_collectors(session: AsyncSession, officer_ids: list[uuid.UUID], 
     rows = (await session.execute(sa.select(Officer.id, Officer.agency_id).where(Officer.id.in_(officer_ids)))).all()
     found = {r.id: r.agency_id for r in rows}
     if any(o not in found for o in officer_ids):
-        errors.append(UserError("OFFICER_NOT_FOUND", "采集人员不存在", "collectedBy"))
+        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_FOUND, "采集人员不存在", "collectedBy"))
     elif any(a != agency_id for a in found.values()):
-        errors.append(UserError("OFFICER_NOT_IN_AGENCY", "采集人员必须是办案机关的人员", "collectedBy"))
+        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_IN_AGENCY, "采集人员必须是办案机关的人员", "collectedBy"))
 
 
 def _summary(e: Evidence) -> dict[str, Any]:

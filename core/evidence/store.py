@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import anyio.to_thread
 
 from zhifa.core.errors import UserError
+from zhifa.core.evidence.error_codes import EvidenceErrorCode
 
 ENV_DIR = "ZHIFA_EVIDENCE_DIR"
 ENV_MAX_BYTES = "ZHIFA_EVIDENCE_MAX_BYTES"
@@ -67,12 +68,12 @@ class Stored:
 
 
 def too_large(limit: int, what: str = "文件") -> UserError:
-    return UserError("EVIDENCE_TOO_LARGE", f"{what}超过大小上限（{_human(limit)}）", "file")
+    return UserError(EvidenceErrorCode.EVIDENCE_TOO_LARGE, f"{what}超过大小上限（{_human(limit)}）", "file")
 
 
 def not_allowed(media_type: str | None) -> UserError:
     shown = "无法识别" if media_type in (None, "zip") else media_type
-    return UserError("EVIDENCE_TYPE_NOT_ALLOWED", f"不接受该类型的文件（{shown}）；只接受{ACCEPTED}", "file")
+    return UserError(EvidenceErrorCode.EVIDENCE_TYPE_NOT_ALLOWED, f"不接受该类型的文件（{shown}）；只接受{ACCEPTED}", "file")
 
 
 def _human(size: int) -> str:
@@ -209,7 +210,7 @@ class Incoming:
         """Decide the type, enforce its limit, and move the file into place (or keep the existing copy)."""
         try:
             if self.size == 0:
-                raise UserError("EVIDENCE_EMPTY", "文件为空", "file")
+                raise UserError(EvidenceErrorCode.EVIDENCE_EMPTY, "文件为空", "file")
             self._feed_text(b"", final=True)
             media_type = self._media_type()
             if media_type not in self.store.type_limits:

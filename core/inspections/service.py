@@ -22,12 +22,15 @@ from zhifa.core.access.viewer import descendants
 from zhifa.core.audit.service import record
 from zhifa.core.cases.models import Case
 from zhifa.core.cases.service import NewCase, register_case
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.registry import Catalog
 from zhifa.core.clock import legal_today
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.models import Entity
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.inspections import draw as lottery
 from zhifa.core.inspections import figures, joint, scenarios
+from zhifa.core.inspections.error_codes import InspectionErrorCode
 from zhifa.core.inspections.models import (
     CreditLevel,
     Inspection,
@@ -46,7 +49,9 @@ from zhifa.core.inspections.models import (
     RiskClass,
     RiskRating,
 )
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Agency, AgencyDomain, CertificateStatus, Officer, OfficerDomain, OfficerRole, Region
+from zhifa.core.publication.error_codes import PublicationErrorCode
 from zhifa.core.publication.models import CreditRecord, CreditSeverity
 
 ENFORCING_ROLES = (OfficerRole.OFFICER, OfficerRole.AGENCY_HEAD)
@@ -175,7 +180,7 @@ async def conflicts(session: AsyncSession, officer_ids: Iterable[uuid.UUID], ent
 
 def _version(row: Any, version: int | None, what: str) -> None:
     if version is not None and row.version != version:
-        raise UserError("VERSION_CONFLICT", f"{what}已被他人修改（当前版本 {row.version}，提交的是 {version}），请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, f"{what}已被他人修改（当前版本 {row.version}，提交的是 {version}），请刷新后重试", "version")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,53 +235,53 @@ async def create_plan(session: AsyncSession, actor: str, catalog: Catalog, new: 
     errors: list[UserError] = []
     agency = await session.get(Agency, new.agency_id)
     if agency is None:
-        raise UserError("AGENCY_NOT_FOUND", "执法主体不存在", "agencyId")
+        raise UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "执法主体不存在", "agencyId")
     name = new.name.strip()
     if not name or len(name) > MAX_NAME:
-        errors.append(UserError("NAME_REQUIRED", f"请填写计划名称（不超过 {MAX_NAME} 字）", "name"))
+        errors.append(UserError(CommonErrorCode.NAME_REQUIRED, f"请填写计划名称（不超过 {MAX_NAME} 字）", "name"))
     domains = sorted(set(new.domains))
     if not domains:
-        errors.append(UserError("DOMAINS_REQUIRED", "请指定抽查涉及的执法领域", "domains"))
+        errors.append(UserError(InspectionErrorCode.DOMAINS_REQUIRED, "请指定抽查涉及的执法领域", "domains"))
     enforced = set((await session.execute(sa.select(AgencyDomain.domain_code).where(AgencyDomain.agency_id == agency.id))).scalars())
     for d in domains:
         if d not in catalog.domains:
-            errors.append(UserError("DOMAIN_UNKNOWN", f"执法领域“{d}”未加载", "domains"))
+            errors.append(UserError(CatalogErrorCode.DOMAIN_UNKNOWN, f"执法领域“{d}”未加载", "domains"))
         elif d not in enforced:
-            errors.append(UserError("AGENCY_DOMAIN_MISMATCH", f"{agency.name}不承担“{d}”领域的执法职责", "domains"))
+            errors.append(UserError(PeopleErrorCode.AGENCY_DOMAIN_MISMATCH, f"{agency.name}不承担“{d}”领域的执法职责", "domains"))
     codes = sorted(set(new.checklist_codes))
     if not codes:
-        errors.append(UserError("CHECKLISTS_REQUIRED", "请指定抽查事项所用的检查清单", "checklistCodes"))
+        errors.append(UserError(InspectionErrorCode.CHECKLISTS_REQUIRED, "请指定抽查事项所用的检查清单", "checklistCodes"))
     for code in codes:
         spec = catalog.checklists.get(code)
         if spec is None:
-            errors.append(UserError("CHECKLIST_UNKNOWN", f"检查清单“{code}”不存在", "checklistCodes"))
+            errors.append(UserError(InspectionErrorCode.CHECKLIST_UNKNOWN, f"检查清单“{code}”不存在", "checklistCodes"))
         elif spec.domain not in domains:
-            errors.append(UserError("CHECKLIST_DOMAIN_MISMATCH", f"检查清单“{code}”属于“{spec.domain}”领域，不在计划的领域中", "checklistCodes"))
+            errors.append(UserError(InspectionErrorCode.CHECKLIST_DOMAIN_MISMATCH, f"检查清单“{code}”属于“{spec.domain}”领域，不在计划的领域中", "checklistCodes"))
     if new.ends_on < new.starts_on:
-        errors.append(UserError("WINDOW_INVALID", "检查结束日期不能早于开始日期", "endsOn"))
+        errors.append(UserError(InspectionErrorCode.WINDOW_INVALID, "检查结束日期不能早于开始日期", "endsOn"))
     elif new.ends_on.year != new.starts_on.year:
-        errors.append(UserError("WINDOW_INVALID", "抽查计划按年度制定，检查期限不能跨年", "endsOn"))
+        errors.append(UserError(InspectionErrorCode.WINDOW_INVALID, "抽查计划按年度制定，检查期限不能跨年", "endsOn"))
     if (new.target_count is None) == (not new.percents):
-        errors.append(UserError("QUOTA_INVALID", "请指定抽取户数，或按风险分类指定抽取比例（二者取一）", "targetCount"))
+        errors.append(UserError(InspectionErrorCode.QUOTA_INVALID, "请指定抽取户数，或按风险分类指定抽取比例（二者取一）", "targetCount"))
     if new.target_count is not None and new.target_count < 1:
-        errors.append(UserError("QUOTA_INVALID", "抽取户数至少为 1", "targetCount"))
+        errors.append(UserError(InspectionErrorCode.QUOTA_INVALID, "抽取户数至少为 1", "targetCount"))
     for cls, pct in (new.percents or {}).items():
         if cls not in lottery.RISK_CLASSES or not 1 <= int(pct) <= 100:
-            errors.append(UserError("QUOTA_INVALID", f"抽取比例应为 A–D 类、1 至 100 的整数百分比（{cls}: {pct}）", "percents"))
+            errors.append(UserError(InspectionErrorCode.QUOTA_INVALID, f"抽取比例应为 A–D 类、1 至 100 的整数百分比（{cls}: {pct}）", "percents"))
     if not lottery.MIN_INSPECTORS <= new.inspectors_per_task <= MAX_INSPECTORS:
-        errors.append(UserError("INSPECTORS_PER_TASK_INVALID", f"每个检查任务应配 {lottery.MIN_INSPECTORS} 至 {MAX_INSPECTORS} 名执法人员", "inspectorsPerTask"))
+        errors.append(UserError(InspectionErrorCode.INSPECTORS_PER_TASK_INVALID, f"每个检查任务应配 {lottery.MIN_INSPECTORS} 至 {MAX_INSPECTORS} 名执法人员", "inspectorsPerTask"))
     if not 1 <= new.yearly_ceiling <= 100:
-        errors.append(UserError("CEILING_INVALID", "年度检查次数上限应在 1 至 100 之间", "yearlyCeiling"))
+        errors.append(UserError(InspectionErrorCode.CEILING_INVALID, "年度检查次数上限应在 1 至 100 之间", "yearlyCeiling"))
     if not 0 <= new.rotation_months <= 120:
-        errors.append(UserError("ROTATION_INVALID", "轮换回避期应在 0 至 120 个月之间", "rotationMonths"))
+        errors.append(UserError(InspectionErrorCode.ROTATION_INVALID, "轮换回避期应在 0 至 120 个月之间", "rotationMonths"))
     f = new.target_filter
     if f.region_ids:
         reach = descendants([agency.region_id], await _region_parents(session))
         if any(r not in reach for r in f.region_ids):
-            errors.append(UserError("REGION_OUT_OF_JURISDICTION", "检查对象的区域须在本执法主体的辖区内", "targetFilter.regionIds"))
+            errors.append(UserError(InspectionErrorCode.REGION_OUT_OF_JURISDICTION, "检查对象的区域须在本执法主体的辖区内", "targetFilter.regionIds"))
     for cls in f.risk_classes:
         if cls not in lottery.RISK_CLASSES:
-            errors.append(UserError("FILTER_INVALID", f"未知的风险分类“{cls}”", "targetFilter.riskClasses"))
+            errors.append(UserError(InspectionErrorCode.FILTER_INVALID, f"未知的风险分类“{cls}”", "targetFilter.riskClasses"))
     raise_if_any(errors)
     plan = InspectionPlan(
         agency_id=agency.id,
@@ -335,15 +340,15 @@ async def run_draw(session: AsyncSession, actor: str, catalog: Catalog, plan_id:
     on = on or legal_today()
     plan = await session.get(InspectionPlan, plan_id)
     if plan is None:
-        raise UserError("PLAN_NOT_FOUND", "抽查计划不存在", "planId")
+        raise UserError(InspectionErrorCode.PLAN_NOT_FOUND, "抽查计划不存在", "planId")
     _version(plan, version, "抽查计划")
     if plan.status is not PlanStatus.DRAFT:
-        raise UserError("ALREADY_DRAWN", "该计划已经抽取，抽取结果不能重抽或改动", "planId")
+        raise UserError(InspectionErrorCode.ALREADY_DRAWN, "该计划已经抽取，抽取结果不能重抽或改动", "planId")
     if on > plan.ends_on:
-        raise UserError("PLAN_EXPIRED", "计划的检查期限已过，不能再抽取", "planId")
+        raise UserError(InspectionErrorCode.PLAN_EXPIRED, "计划的检查期限已过，不能再抽取", "planId")
     seed = (seed or "").strip() or secrets.token_hex(16)
     if len(seed) > 100:
-        raise UserError("SEED_INVALID", "随机种子不能超过 100 个字符", "seed")
+        raise UserError(InspectionErrorCode.SEED_INVALID, "随机种子不能超过 100 个字符", "seed")
     targets, excluded = await target_pool(session, plan, on)
     agencies = descendants([plan.agency_id], await _agency_parents(session))
     pool = await certified(session, agencies, plan.domains, on)
@@ -352,12 +357,12 @@ async def run_draw(session: AsyncSession, actor: str, catalog: Catalog, plan_id:
     quota = lottery.Quota(plan.target_count, plan.percents or {})
     inp = lottery.DrawInput(seed, tuple(plan.domains), plan.inspectors_per_task, quota, tuple(targets), tuple(inspectors), tuple(found))
     if not targets:
-        raise UserError("NO_TARGETS", "符合条件的检查对象为空（或均已达年度检查次数上限）", "planId")
+        raise UserError(InspectionErrorCode.NO_TARGETS, "符合条件的检查对象为空（或均已达年度检查次数上限）", "planId")
     try:
         result = lottery.draw(inp)
     except lottery.DrawError as exc:
         short = "、".join(f"{d} 缺 {n} 名" for d, n in sorted(exc.short.items()))
-        raise UserError("INSPECTORS_INSUFFICIENT", f"检查对象 {exc.entity} 回避后可匹配的持证执法人员不足（{short}），每个任务至少 {plan.inspectors_per_task} 名", "planId") from None
+        raise UserError(InspectionErrorCode.INSPECTORS_INSUFFICIENT, f"检查对象 {exc.entity} 回避后可匹配的持证执法人员不足（{short}），每个任务至少 {plan.inspectors_per_task} 名", "planId") from None
     snapshot = {
         **lottery.input_json(inp),
         "excluded": excluded,
@@ -417,10 +422,10 @@ async def verify_draw(session: AsyncSession, plan_id: uuid.UUID) -> DrawCheck | 
 async def publish_plan(session: AsyncSession, actor: str, plan_id: uuid.UUID, version: int | None, on: dt.date) -> InspectionPlan:
     plan = await session.get(InspectionPlan, plan_id)
     if plan is None:
-        raise UserError("PLAN_NOT_FOUND", "抽查计划不存在", "planId")
+        raise UserError(InspectionErrorCode.PLAN_NOT_FOUND, "抽查计划不存在", "planId")
     _version(plan, version, "抽查计划")
     if plan.published_on is not None:
-        raise UserError("ALREADY_PUBLISHED", "该计划已公示", "planId")
+        raise UserError(PublicationErrorCode.ALREADY_PUBLISHED, "该计划已公示", "planId")
     plan.published_on = on
     await session.flush()
     await record(session, actor=actor, action="inspection_plan.published", object_type="InspectionPlan", object_id=plan.id, after={"on": on.isoformat()})
@@ -431,17 +436,17 @@ async def publish_results(session: AsyncSession, actor: str, plan_id: uuid.UUID,
     """Results go public once every task has a result (谁检查、谁录入、谁公开)."""
     plan = await session.get(InspectionPlan, plan_id)
     if plan is None:
-        raise UserError("PLAN_NOT_FOUND", "抽查计划不存在", "planId")
+        raise UserError(InspectionErrorCode.PLAN_NOT_FOUND, "抽查计划不存在", "planId")
     _version(plan, version, "抽查计划")
     if plan.status is PlanStatus.CLOSED:
-        raise UserError("ALREADY_PUBLISHED", "该计划的抽查结果已公示", "planId")
+        raise UserError(PublicationErrorCode.ALREADY_PUBLISHED, "该计划的抽查结果已公示", "planId")
     if plan.status is not PlanStatus.DRAWN:
-        raise UserError("NOT_DRAWN", "计划尚未抽取", "planId")
+        raise UserError(InspectionErrorCode.NOT_DRAWN, "计划尚未抽取", "planId")
     if plan.published_on is None:
-        raise UserError("PLAN_NOT_PUBLISHED", "请先公示抽查计划，再公示抽查结果", "planId")
+        raise UserError(InspectionErrorCode.PLAN_NOT_PUBLISHED, "请先公示抽查计划，再公示抽查结果", "planId")
     pending = await session.scalar(sa.select(sa.func.count()).where(Inspection.plan_id == plan.id, Inspection.status != InspectionStatus.DONE))
     if pending:
-        raise UserError("RESULTS_INCOMPLETE", f"还有 {pending} 个检查任务未录入结果", "planId")
+        raise UserError(InspectionErrorCode.RESULTS_INCOMPLETE, f"还有 {pending} 个检查任务未录入结果", "planId")
     plan.status, plan.results_published_on = PlanStatus.CLOSED, on
     await session.flush()
     await record(session, actor=actor, action="inspection_plan.results_published", object_type="InspectionPlan", object_id=plan.id, after={"on": on.isoformat()})
@@ -456,13 +461,13 @@ async def declare_recusal(session: AsyncSession, actor: str, officer_id: uuid.UU
                           note: str, on: dt.date, valid_until: dt.date | None) -> RecusalDeclaration:
     errors = []
     if await session.get(Officer, officer_id) is None:
-        errors.append(UserError("OFFICER_NOT_FOUND", "执法人员不存在", "officerId"))
+        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_FOUND, "执法人员不存在", "officerId"))
     if await session.get(Entity, entity_id) is None:
-        errors.append(UserError("ENTITY_NOT_FOUND", "行政相对人不存在", "entityId"))
+        errors.append(UserError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在", "entityId"))
     if valid_until is not None and valid_until < on:
-        errors.append(UserError("WINDOW_INVALID", "回避有效期不能早于声明日期", "validUntil"))
+        errors.append(UserError(InspectionErrorCode.WINDOW_INVALID, "回避有效期不能早于声明日期", "validUntil"))
     if len(note) > 300:
-        errors.append(UserError("NOTE_TOO_LONG", "说明不能超过 300 字", "note"))
+        errors.append(UserError(InspectionErrorCode.NOTE_TOO_LONG, "说明不能超过 300 字", "note"))
     raise_if_any(errors)
     row = RecusalDeclaration(officer_id=officer_id, entity_id=entity_id, reason=reason, note=note.strip(), declared_on=on, valid_until=valid_until, declared_by=actor)
     session.add(row)
@@ -474,9 +479,9 @@ async def declare_recusal(session: AsyncSession, actor: str, officer_id: uuid.UU
 
 async def rate_risk(session: AsyncSession, actor: str, entity_id: uuid.UUID, risk_class: RiskClass, basis: str, on: dt.date) -> RiskRating:
     if await session.get(Entity, entity_id) is None:
-        raise UserError("ENTITY_NOT_FOUND", "行政相对人不存在", "entityId")
+        raise UserError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在", "entityId")
     if not basis.strip() or len(basis) > 300:
-        raise UserError("BASIS_REQUIRED", "请说明风险分类的依据（不超过 300 字）", "basis")
+        raise UserError(CommonErrorCode.BASIS_REQUIRED, "请说明风险分类的依据（不超过 300 字）", "basis")
     row = RiskRating(entity_id=entity_id, risk_class=risk_class, rated_on=on, basis=basis.strip(), rated_by=actor)
     session.add(row)
     await session.flush()
@@ -511,12 +516,12 @@ async def plan_joint_visit(session: AsyncSession, catalog: Catalog, entity_id: u
                            on: dt.date, available: Sequence[scenarios.ScenarioSpec] = ()) -> JointPlan:
     entity = await session.get(Entity, entity_id)
     if entity is None:
-        raise UserError("ENTITY_NOT_FOUND", "行政相对人不存在", "entityId")
+        raise UserError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在", "entityId")
     scenario = None
     if scenario_code:
         scenario = next((s for s in available if s.code == scenario_code), None)
         if scenario is None:
-            raise UserError("SCENARIO_UNKNOWN", f"“一件事”场景“{scenario_code}”不存在或所需领域未加载", "scenarioCode")
+            raise UserError(InspectionErrorCode.SCENARIO_UNKNOWN, f"“一件事”场景“{scenario_code}”不存在或所需领域未加载", "scenarioCode")
         sources = scenarios.points_of(scenario, catalog)
     else:
         sources = joint.source_points(joint.applicable(catalog.checklists.values(), entity.kind.value, entity.industry_tags or []))
@@ -572,34 +577,34 @@ async def record_joint_visit(session: AsyncSession, actor: str, catalog: Catalog
     plan = await plan_joint_visit(session, catalog, new.entity_id, new.scenario_code, new.visited_on, available)
     errors: list[UserError] = []
     if not plan.points:
-        raise UserError("NOTHING_TO_INSPECT", "没有适用于该对象的检查清单，无需联合检查", "entityId")
+        raise UserError(InspectionErrorCode.NOTHING_TO_INSPECT, "没有适用于该对象的检查清单，无需联合检查", "entityId")
     lead = new.lead_agency_id or plan.lead_agency_id
     if lead is None:
-        raise UserError("LEAD_AGENCY_REQUIRED", "请指定牵头执法主体", "leadAgencyId")
+        raise UserError(InspectionErrorCode.LEAD_AGENCY_REQUIRED, "请指定牵头执法主体", "leadAgencyId")
     if authorize is not None:
         authorize(lead)
     lead_domains = set((await session.execute(sa.select(AgencyDomain.domain_code).where(AgencyDomain.agency_id == lead))).scalars())
     if await session.get(Agency, lead) is None:
-        errors.append(UserError("AGENCY_NOT_FOUND", "执法主体不存在", "leadAgencyId"))
+        errors.append(UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "执法主体不存在", "leadAgencyId"))
     elif not lead_domains & set(plan.domains):
-        errors.append(UserError("AGENCY_DOMAIN_MISMATCH", "牵头执法主体不承担本次检查任何领域的职责", "leadAgencyId"))
+        errors.append(UserError(PeopleErrorCode.AGENCY_DOMAIN_MISMATCH, "牵头执法主体不承担本次检查任何领域的职责", "leadAgencyId"))
     if new.visited_on > legal_today() + dt.timedelta(days=366):
-        errors.append(UserError("DATE_INVALID", "检查日期过远", "visitedOn"))
+        errors.append(UserError(InspectionErrorCode.DATE_INVALID, "检查日期过远", "visitedOn"))
     inspector_ids = list(dict.fromkeys(new.inspector_ids)) if new.inspector_ids else plan.inspectors
     errors += await _check_team(session, inspector_ids, plan.entity.id, plan.domains, new.visited_on)
     if new.replaced is not None:
         replaced = sorted(set(new.replaced), key=lambda x: (x[1], str(x[0])))
         for agency, domain in replaced:
             if domain not in plan.domains:
-                errors.append(UserError("REPLACED_VISIT_INVALID", f"被合并的检查领域“{domain}”不在本次检查内容中", "replacedVisits"))
+                errors.append(UserError(InspectionErrorCode.REPLACED_VISIT_INVALID, f"被合并的检查领域“{domain}”不在本次检查内容中", "replacedVisits"))
             elif domain not in (await _domains_of(session, agency)):
-                errors.append(UserError("REPLACED_VISIT_INVALID", f"被合并检查的执法主体不承担“{domain}”领域的职责", "replacedVisits"))
+                errors.append(UserError(InspectionErrorCode.REPLACED_VISIT_INVALID, f"被合并检查的执法主体不承担“{domain}”领域的职责", "replacedVisits"))
         checklists = {d: sorted({c for p in plan.points if p.domain == d for c in p.checklists}) for d in plan.domains}
         visits = [(a, d, checklists.get(d, [])) for a, d in replaced]
     else:
         visits = plan.visits
     if not visits:
-        errors.append(UserError("REPLACED_VISIT_INVALID", "没有可合并的单独检查（各领域均无负责的执法主体）", "replacedVisits"))
+        errors.append(UserError(InspectionErrorCode.REPLACED_VISIT_INVALID, "没有可合并的单独检查（各领域均无负责的执法主体）", "replacedVisits"))
     raise_if_any(errors)
     inspection = Inspection(
         kind=InspectionKind.JOINT, entity_id=plan.entity.id, agency_id=lead, scenario_code=plan.scenario.code if plan.scenario else None,
@@ -623,21 +628,21 @@ async def _domains_of(session: AsyncSession, agency_id: uuid.UUID) -> set[str]:
 async def _check_team(session: AsyncSession, officer_ids: list[uuid.UUID], entity_id: uuid.UUID, domains: Sequence[str], on: dt.date) -> list[UserError]:
     """At least two certified inspectors for every domain, none with a declared conflict."""
     if not lottery.MIN_INSPECTORS <= len(officer_ids) <= MAX_VISIT_INSPECTORS:
-        return [UserError("INSPECTORS_INSUFFICIENT", f"每次检查至少 {lottery.MIN_INSPECTORS} 名持证执法人员", "inspectorIds")]
+        return [UserError(InspectionErrorCode.INSPECTORS_INSUFFICIENT, f"每次检查至少 {lottery.MIN_INSPECTORS} 名持证执法人员", "inspectorIds")]
     found = (await session.execute(sa.select(Officer.id).where(Officer.id.in_(officer_ids)))).scalars().all()
     if len(found) != len(officer_ids):
-        return [UserError("OFFICER_NOT_FOUND", "有检查人员不存在", "inspectorIds")]
+        return [UserError(PeopleErrorCode.OFFICER_NOT_FOUND, "有检查人员不存在", "inspectorIds")]
     agencies = set((await session.execute(sa.select(Officer.agency_id).where(Officer.id.in_(officer_ids)))).scalars())
     valid = {i.id: i for i, _ in await certified(session, agencies, domains, on)}
     errors = []
     team = [valid[str(o)] for o in officer_ids if str(o) in valid]
     _, short = lottery.staff(team, tuple(domains), lottery.MIN_INSPECTORS)
     if short:
-        errors.append(UserError("INSPECTORS_INSUFFICIENT", "各领域至少需要 2 名持有效执法证的检查人员："
+        errors.append(UserError(InspectionErrorCode.INSPECTORS_INSUFFICIENT, "各领域至少需要 2 名持有效执法证的检查人员："
                                 + "、".join(f"{d} 缺 {n} 名" for d, n in sorted(short.items())), "inspectorIds"))
     declared = [c for c in await conflicts(session, officer_ids, [entity_id], on, 0)]
     if declared:
-        errors.append(UserError("RECUSAL_REQUIRED", f"有 {len(declared)} 名检查人员已声明与该对象存在利害关系，应当回避", "inspectorIds"))
+        errors.append(UserError(InspectionErrorCode.RECUSAL_REQUIRED, f"有 {len(declared)} 名检查人员已声明与该对象存在利害关系，应当回避", "inspectorIds"))
     return errors
 
 
@@ -656,33 +661,33 @@ async def record_results(session: AsyncSession, actor: str, inspection_id: uuid.
                          findings: Sequence[PointFinding], outcome: InspectionOutcome | None = None) -> Inspection:
     inspection = await session.get(Inspection, inspection_id)
     if inspection is None:
-        raise UserError("INSPECTION_NOT_FOUND", "检查记录不存在", "inspectionId")
+        raise UserError(InspectionErrorCode.INSPECTION_NOT_FOUND, "检查记录不存在", "inspectionId")
     _version(inspection, version, "检查记录")
     if inspection.status is InspectionStatus.DONE:
-        raise UserError("ALREADY_RECORDED", "该检查的结果已录入", "inspectionId")
+        raise UserError(InspectionErrorCode.ALREADY_RECORDED, "该检查的结果已录入", "inspectionId")
     errors: list[UserError] = []
     if inspected_on > legal_today():
-        errors.append(UserError("DATE_IN_FUTURE", "检查日期不能晚于今天", "inspectedOn"))
+        errors.append(UserError(CommonErrorCode.DATE_IN_FUTURE, "检查日期不能晚于今天", "inspectedOn"))
     if inspection.plan_id is not None:
         plan = await session.get(InspectionPlan, inspection.plan_id)
         if not plan.starts_on <= inspected_on <= plan.ends_on:
-            errors.append(UserError("OUTSIDE_PLAN_WINDOW", f"检查日期应在计划期限 {plan.starts_on} 至 {plan.ends_on} 内", "inspectedOn"))
+            errors.append(UserError(InspectionErrorCode.OUTSIDE_PLAN_WINDOW, f"检查日期应在计划期限 {plan.starts_on} 至 {plan.ends_on} 内", "inspectedOn"))
     if outcome is not None and outcome not in SETTLING_OUTCOMES:
-        errors.append(UserError("OUTCOME_INVALID", "只有“未发现开展相关经营活动”和“查无下落”可直接填写，其他结果由各检查要点得出", "outcome"))
+        errors.append(UserError(CommonErrorCode.OUTCOME_INVALID, "只有“未发现开展相关经营活动”和“查无下落”可直接填写，其他结果由各检查要点得出", "outcome"))
     points = {p["code"]: p for p in inspection.points}
     seen: set[str] = set()
     for f in findings:
         if f.point_code not in points:
-            errors.append(UserError("POINT_UNKNOWN", f"检查要点“{f.point_code}”不在本次检查内容中", "results"))
+            errors.append(UserError(InspectionErrorCode.POINT_UNKNOWN, f"检查要点“{f.point_code}”不在本次检查内容中", "results"))
         elif f.point_code in seen:
-            errors.append(UserError("POINT_DUPLICATE", f"检查要点“{f.point_code}”重复录入", "results"))
+            errors.append(UserError(InspectionErrorCode.POINT_DUPLICATE, f"检查要点“{f.point_code}”重复录入", "results"))
         seen.add(f.point_code)
         if f.outcome is PointOutcome.FAIL and not f.evidence.strip():
-            errors.append(UserError("EVIDENCE_REQUIRED", f"检查要点“{f.point_code}”不符合，须记录证据情况", "results"))
+            errors.append(UserError(InspectionErrorCode.EVIDENCE_REQUIRED, f"检查要点“{f.point_code}”不符合，须记录证据情况", "results"))
         if len(f.evidence) > MAX_EVIDENCE:
-            errors.append(UserError("EVIDENCE_TOO_LONG", f"证据说明不能超过 {MAX_EVIDENCE} 字", "results"))
+            errors.append(UserError(InspectionErrorCode.EVIDENCE_TOO_LONG, f"证据说明不能超过 {MAX_EVIDENCE} 字", "results"))
     if outcome is None and (missing := [c for c in points if c not in seen]):
-        errors.append(UserError("RESULTS_INCOMPLETE", f"还有 {len(missing)} 个检查要点未录入结果（如 {missing[0]}）", "results"))
+        errors.append(UserError(InspectionErrorCode.RESULTS_INCOMPLETE, f"还有 {len(missing)} 个检查要点未录入结果（如 {missing[0]}）", "results"))
     raise_if_any(errors)
     for f in findings:
         p = points[f.point_code]
@@ -703,12 +708,12 @@ async def open_lead(session: AsyncSession, actor: str, inspection_id: uuid.UUID,
     """A failed point becomes a case lead (案源登记) for the item it maps to, carrying the evidence."""
     inspection = await session.get(Inspection, inspection_id)
     if inspection is None:
-        raise UserError("INSPECTION_NOT_FOUND", "检查记录不存在", "inspectionId")
+        raise UserError(InspectionErrorCode.INSPECTION_NOT_FOUND, "检查记录不存在", "inspectionId")
     result = await session.get(InspectionResult, (inspection_id, point_code))
     if result is None or result.outcome is not PointOutcome.FAIL:
-        raise UserError("POINT_NOT_FAILED", "只有检查结果为“不符合”的要点才能转为案源", "pointCode")
+        raise UserError(InspectionErrorCode.POINT_NOT_FAILED, "只有检查结果为“不符合”的要点才能转为案源", "pointCode")
     if result.case_id is not None:
-        raise UserError("LEAD_ALREADY_OPENED", "该检查要点已转为案源", "pointCode")
+        raise UserError(InspectionErrorCode.LEAD_ALREADY_OPENED, "该检查要点已转为案源", "pointCode")
     if agency_id is None:
         agency_id = await _agency_for_domain(session, inspection, result.domain_code)
     if officer_ids is None:
@@ -740,7 +745,7 @@ async def _agency_for_domain(session: AsyncSession, inspection: Inspection, doma
     stmt = sa.select(MergedVisit.agency_id).where(MergedVisit.inspection_id == inspection.id, MergedVisit.domain_code == domain)
     agency = (await session.execute(stmt)).scalars().first()
     if agency is None:
-        raise UserError("AGENCY_REQUIRED", f"请指定承办“{domain}”领域案件的执法主体", "agencyId")
+        raise UserError(InspectionErrorCode.AGENCY_REQUIRED, f"请指定承办“{domain}”领域案件的执法主体", "agencyId")
     return agency
 
 

@@ -11,16 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import Case, CaseDeadline, CaseStatus
 from zhifa.core.catalog.models import CatalogItemVersion
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.cases.calendar import add_years
 from zhifa.core.cases.workflow import append_event
 from zhifa.core.entities.models import Entity
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.money import fen_to_yuan
 from zhifa.core.people.models import Agency
 from zhifa.core.publication import redaction
+from zhifa.core.publication.error_codes import PublicationErrorCode
 from zhifa.core.publication.models import (
     CreditRecord,
     CreditRepair,
@@ -40,11 +42,11 @@ SHOWN_FOR = {CreditSeverity.ORDINARY: 1, CreditSeverity.SERIOUS: 3}  # years
 async def publish(session: AsyncSession, actor: str, case_id: uuid.UUID, on: dt.date) -> Publication:
     case = await session.get(Case, case_id)
     if case is None or case.status not in DECIDED or case.decided_on is None:
-        raise UserError("CASE_NOT_DECIDED", "只有已作出决定的案件才能公示", "caseId")
+        raise UserError(CaseErrorCode.CASE_NOT_DECIDED, "只有已作出决定的案件才能公示", "caseId")
     if not case.penalty_kinds or case.penalty_kinds == ["warning"]:
-        raise UserError("NOT_TO_BE_PUBLISHED", "仅警告或不予处罚的决定不予公示（市场监督管理行政处罚信息公示规定第二条）", "caseId")
+        raise UserError(PublicationErrorCode.NOT_TO_BE_PUBLISHED, "仅警告或不予处罚的决定不予公示（市场监督管理行政处罚信息公示规定第二条）", "caseId")
     if await _current(session, case_id) is not None:
-        raise UserError("ALREADY_PUBLISHED", "该决定已在公示中；如需更正请提交更正", "caseId")
+        raise UserError(PublicationErrorCode.ALREADY_PUBLISHED, "该决定已在公示中；如需更正请提交更正", "caseId")
     publication = await _redacted(session, actor, case, on)
     session.add(publication)
     await append_event(session, case_id, "publish", actor, {"on": on.isoformat(), "decision_number": case.decision_number})
@@ -60,9 +62,9 @@ async def withdraw(session: AsyncSession, actor: str, publication_id: uuid.UUID,
     """APL Art. 48 para 2: a changed, revoked or void decision comes down within 3 working days, with reasons."""
     publication = await session.get(Publication, publication_id)
     if publication is None or publication.status is not PublicationStatus.PUBLISHED:
-        raise UserError("PUBLICATION_NOT_ACTIVE", "公示记录不存在或已撤下", "publicationId")
+        raise UserError(PublicationErrorCode.PUBLICATION_NOT_ACTIVE, "公示记录不存在或已撤下", "publicationId")
     if not reason.strip():
-        raise UserError("REASON_REQUIRED", "请说明撤下的理由（将一并公开）", "reason")
+        raise UserError(CommonErrorCode.REASON_REQUIRED, "请说明撤下的理由（将一并公开）", "reason")
     publication.status, publication.withdrawn_on, publication.withdrawn_reason = PublicationStatus.WITHDRAWN, on, reason.strip()
     await session.flush()
     await record(session, actor=actor, action="publication.withdrawn", object_type="Publication", object_id=publication.id,
@@ -74,9 +76,9 @@ async def correct(session: AsyncSession, actor: str, publication_id: uuid.UUID, 
     """A correction is a new record from the case as it now stands; the old one is kept, superseded."""
     old = await session.get(Publication, publication_id)
     if old is None or old.status is not PublicationStatus.PUBLISHED:
-        raise UserError("PUBLICATION_NOT_ACTIVE", "公示记录不存在或已撤下", "publicationId")
+        raise UserError(PublicationErrorCode.PUBLICATION_NOT_ACTIVE, "公示记录不存在或已撤下", "publicationId")
     if not reason.strip():
-        raise UserError("REASON_REQUIRED", "请说明更正的理由", "reason")
+        raise UserError(CommonErrorCode.REASON_REQUIRED, "请说明更正的理由", "reason")
     old.status, old.withdrawn_on, old.withdrawn_reason = PublicationStatus.SUPERSEDED, on, reason.strip()
     new = await _redacted(session, actor, await session.get(Case, old.case_id), on)
     new.supersedes_id = old.id
@@ -153,11 +155,11 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 async def apply_repair(session: AsyncSession, actor: str, record_id: uuid.UUID, commitment: str, on: dt.date) -> CreditRepair:
     credit = await session.get(CreditRecord, record_id)
     if credit is None:
-        raise UserError("CREDIT_RECORD_NOT_FOUND", "信用记录不存在", "creditRecordId")
+        raise UserError(PublicationErrorCode.CREDIT_RECORD_NOT_FOUND, "信用记录不存在", "creditRecordId")
     if credit.repaired_on is not None:
-        raise UserError("ALREADY_REPAIRED", "该信用记录已修复", "creditRecordId")
+        raise UserError(PublicationErrorCode.ALREADY_REPAIRED, "该信用记录已修复", "creditRecordId")
     if not commitment.strip():
-        raise UserError("COMMITMENT_REQUIRED", "申请信用修复须提交信用承诺书", "commitment")
+        raise UserError(PublicationErrorCode.COMMITMENT_REQUIRED, "申请信用修复须提交信用承诺书", "commitment")
     repair = CreditRepair(credit_record_id=record_id, applied_on=on, commitment=commitment.strip(), outcome=RepairOutcome.PENDING)
     session.add(repair)
     await session.flush()
@@ -169,7 +171,7 @@ async def decide_repair(session: AsyncSession, actor: str, repair_id: uuid.UUID,
     """Granted when the minimum period has run and the penalty is performed (case closed); otherwise refused with the reason."""
     repair = await session.get(CreditRepair, repair_id)
     if repair is None or repair.outcome is not RepairOutcome.PENDING:
-        raise UserError("REPAIR_NOT_PENDING", "修复申请不存在或已有结论", "repairId")
+        raise UserError(PublicationErrorCode.REPAIR_NOT_PENDING, "修复申请不存在或已有结论", "repairId")
     credit = await session.get(CreditRecord, repair.credit_record_id)
     case = await session.get(Case, credit.case_id)
     problems = []

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.access.viewer import descendants
 from zhifa.core.audit.service import record
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.people.models import Agency, Region
 from zhifa.core.supervision import rectification as rules
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.letters import load_versioned
 from zhifa.core.supervision.models import Problem, ProblemStatus as P, RectificationCampaign, SupervisionLetter
 
@@ -29,10 +30,10 @@ def stages_of(campaign: RectificationCampaign) -> rules.Stages:
 async def create(
     session: AsyncSession, actor: str, organiser_agency_id: uuid.UUID, name: str, year: int, stages: rules.Stages
 ) -> RectificationCampaign:
-    name = rules.required_text(name, "NAME_REQUIRED", "请填写整治活动名称", "name", limit=200)
+    name = rules.required_text(name, CommonErrorCode.NAME_REQUIRED, "请填写整治活动名称", "name", limit=200)
     rules.check_stages(stages)
     if not 2000 <= year <= 2100:
-        raise UserError("YEAR_INVALID", "年度不正确", "year")
+        raise UserError(SupervisionErrorCode.YEAR_INVALID, "年度不正确", "year")
     campaign = RectificationCampaign(
         name=name, year=year, organiser_agency_id=organiser_agency_id, starts_on=stages.starts_on,
         self_assessment_until=stages.self_assessment_until, rectification_until=stages.rectification_until,
@@ -62,12 +63,12 @@ async def add_problem(session: AsyncSession, actor: str, new: NewProblem, *, tod
     """列入问题清单: a line for an agency in the campaign's area, in the stage it was found."""
     campaign = await session.get(RectificationCampaign, new.campaign_id)
     if campaign is None:
-        raise UserError("CAMPAIGN_NOT_FOUND", "整治活动不存在", "campaignId")
+        raise UserError(SupervisionErrorCode.CAMPAIGN_NOT_FOUND, "整治活动不存在", "campaignId")
     category = rules.check_category(new.category)
-    description = rules.required_text(new.description, "DESCRIPTION_REQUIRED", "请填写问题的具体表现", "description")
+    description = rules.required_text(new.description, SupervisionErrorCode.DESCRIPTION_REQUIRED, "请填写问题的具体表现", "description")
     stage = rules.new_problem_stage(stages_of(campaign), new.found_on, new.due_on, today, self_assessed=new.self_assessed)
     if not await in_area(session, campaign.organiser_agency_id, new.agency_id):
-        raise UserError("AGENCY_NOT_IN_CAMPAIGN", "该单位不在本次整治活动的范围内（组织机关所辖区域以外）", "agencyId")
+        raise UserError(SupervisionErrorCode.AGENCY_NOT_IN_CAMPAIGN, "该单位不在本次整治活动的范围内（组织机关所辖区域以外）", "agencyId")
     source: dict = {}
     if new.alert is not None:
         source = rules.check_alert_refs([new.alert])[0]
@@ -75,7 +76,7 @@ async def add_problem(session: AsyncSession, actor: str, new: NewProblem, *, tod
     if new.letter_id is not None:
         letter = await session.get(SupervisionLetter, new.letter_id)
         if letter is None or letter.agency_id != new.agency_id:
-            raise UserError("LETTER_NOT_FOUND", "监督函不存在或不是下达给该单位的", "letterId")
+            raise UserError(SupervisionErrorCode.LETTER_NOT_FOUND, "监督函不存在或不是下达给该单位的", "letterId")
         source["letter"] = letter.number
     problem = Problem(
         campaign_id=campaign.id, letter_id=new.letter_id, agency_id=new.agency_id, stage=stage, category=category,
@@ -91,7 +92,7 @@ async def rectify(
     session: AsyncSession, actor: str, problem_id: uuid.UUID, measure: str, on: dt.date, *, today: dt.date, version: int | None = None
 ) -> Problem:
     """整改: the agency records its measure and the day it was done."""
-    measure = rules.required_text(measure, "MEASURE_REQUIRED", "请填写整改措施", "measure")
+    measure = rules.required_text(measure, SupervisionErrorCode.MEASURE_REQUIRED, "请填写整改措施", "measure")
 
     def apply(problem: Problem) -> str:
         rules.check_act_day(on, problem.found_on, today)
@@ -108,7 +109,7 @@ async def close(
 
     def apply(problem: Problem) -> str:
         if not (problem.measure or "").strip() or problem.rectified_on is None:
-            raise UserError("MEASURE_REQUIRED", "没有整改措施的问题不能销号", "problemId")
+            raise UserError(SupervisionErrorCode.MEASURE_REQUIRED, "没有整改措施的问题不能销号", "problemId")
         rules.check_act_day(on, problem.rectified_on, today)
         problem.verified_on, problem.verified_by = on, actor
         return ""
@@ -121,9 +122,9 @@ async def return_(
     due_on: dt.date | None = None, version: int | None = None,
 ) -> Problem:
     """退回 (整改不到位): the line is open again; the measure stays for the agency to improve."""
-    reasons = rules.required_text(reasons, "REASONS_REQUIRED", "请写明整改不到位的具体情形", "reasons")
+    reasons = rules.required_text(reasons, SupervisionErrorCode.REASONS_REQUIRED, "请写明整改不到位的具体情形", "reasons")
     if due_on is not None and due_on <= on:
-        raise UserError("DUE_NOT_AFTER_RETURN", "新的整改期限须晚于退回日期", "dueOn")
+        raise UserError(SupervisionErrorCode.DUE_NOT_AFTER_RETURN, "新的整改期限须晚于退回日期", "dueOn")
 
     def apply(problem: Problem) -> str:
         rules.check_act_day(on, problem.rectified_on or problem.found_on, today)
@@ -160,7 +161,7 @@ async def in_area(session: AsyncSession, organiser_id: uuid.UUID, agency_id: uui
 
 
 async def load(session: AsyncSession, problem_id: uuid.UUID, version: int | None = None) -> Problem:
-    return await load_versioned(session, Problem, problem_id, version, "PROBLEM_NOT_FOUND", "问题", "problemId")
+    return await load_versioned(session, Problem, problem_id, version, SupervisionErrorCode.PROBLEM_NOT_FOUND, "问题", "problemId")
 
 
 def _state(p: Problem) -> dict:

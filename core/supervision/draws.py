@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.cases.models import Case, CaseStatus
 from zhifa.core.errors import UserError, raise_if_any
 from zhifa.core.supervision import sampling
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import SamplePurpose, SupervisionSample
 
 DEFAULT_NAMES = {SamplePurpose.CASE_REVIEW: "{year} 年度行政执法案卷评查", SamplePurpose.RETURN_VISIT: "{year} 年度行政执法案件回访"}
@@ -35,14 +36,14 @@ def checked(req: SampleRequest, purpose: SamplePurpose, today: dt.date) -> Sampl
     errors = []
     name = req.name.strip() or DEFAULT_NAMES[purpose].format(year=req.year)
     if len(name) > 200:
-        errors.append(UserError("SAMPLE_NAME_INVALID", "名称不得超过 200 个字符", "name"))
+        errors.append(UserError(SupervisionErrorCode.SAMPLE_NAME_INVALID, "名称不得超过 200 个字符", "name"))
     if not 1 <= req.percent <= 100:
-        errors.append(UserError("SAMPLE_PERCENT_INVALID", "抽样比例应为 1 至 100 之间的整数（百分比）", "percent"))
+        errors.append(UserError(SupervisionErrorCode.SAMPLE_PERCENT_INVALID, "抽样比例应为 1 至 100 之间的整数（百分比）", "percent"))
     if not 2000 <= req.year <= today.year:
-        errors.append(UserError("SAMPLE_YEAR_INVALID", f"年度应在 2000 至 {today.year} 年之间（只能抽取已开始年度内结案的案件）", "year"))
+        errors.append(UserError(SupervisionErrorCode.SAMPLE_YEAR_INVALID, f"年度应在 2000 至 {today.year} 年之间（只能抽取已开始年度内结案的案件）", "year"))
     seed = req.seed if req.seed is not None else secrets.token_hex(16)
     if not seed.strip() or len(seed) > 200:
-        errors.append(UserError("SAMPLE_SEED_INVALID", "随机种子应为 1 至 200 个字符", "seed"))
+        errors.append(UserError(SupervisionErrorCode.SAMPLE_SEED_INVALID, "随机种子应为 1 至 200 个字符", "seed"))
     raise_if_any(errors)
     return SampleRequest(req.year, req.percent, seed, name)
 
@@ -78,7 +79,7 @@ async def draw(
     req = checked(req, purpose, today)
     population = await closed_cases(session, req.year, agencies)
     if not population:
-        raise UserError("SAMPLE_POPULATION_EMPTY", f"{req.year} 年没有已结案（结案日期在该年度）的案件可供抽取", "year")
+        raise UserError(SupervisionErrorCode.SAMPLE_POPULATION_EMPTY, f"{req.year} 年没有已结案（结案日期在该年度）的案件可供抽取", "year")
     cases = sampling.sample(population, req.percent, req.seed)
     sample = SupervisionSample(
         purpose=purpose, name=req.name, year=req.year, percent=req.percent, seed=req.seed, organiser_agency_id=organiser_id,

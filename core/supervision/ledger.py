@@ -67,8 +67,9 @@ from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseStatus, P
 from zhifa.core.catalog.models import Domain
 from zhifa.core.clock import LEGAL_ZONE, legal_today
 from zhifa.core.complaints.models import Complaint
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.people.models import Agency, AgencyKind
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.rates import percent, rate  # noqa: F401 (percent: part of the ledger's API)
 from zhifa.core.supervision.models import LOST_OUTCOMES, CaseReview, ChallengeKind, LegalChallenge, ReviewGrade
 
@@ -100,15 +101,15 @@ class Period:
 def period_of(year: int | None, start: dt.date | None, end: dt.date | None) -> Period:
     """A year, or from/to dates (both); never both kinds, never none."""
     if year is not None and (start is not None or end is not None):
-        raise UserError("PERIOD_AMBIGUOUS", "统计期请只填年度，或只填起止日期", "year")
+        raise UserError(SupervisionErrorCode.PERIOD_AMBIGUOUS, "统计期请只填年度，或只填起止日期", "year")
     if year is not None:
         if not 1949 < year < 10000:
-            raise UserError("PERIOD_INVALID", "年度不正确", "year")
+            raise UserError(CommonErrorCode.PERIOD_INVALID, "年度不正确", "year")
         return Period.of_year(year)
     if start is None or end is None:
-        raise UserError("PERIOD_REQUIRED", "请指定统计年度，或统计期的开始日和结束日", "year")
+        raise UserError(SupervisionErrorCode.PERIOD_REQUIRED, "请指定统计年度，或统计期的开始日和结束日", "year")
     if end < start:
-        raise UserError("DATE_RANGE_INVALID", "统计期的结束日早于开始日", "to")
+        raise UserError(CommonErrorCode.DATE_RANGE_INVALID, "统计期的结束日早于开始日", "to")
     return Period(start, end)
 
 

@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
 from zhifa.core.cases.numbering import allocate, format_number
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError
+from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Agency
 from zhifa.core.supervision import rectification as rules
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import LetterEvent, LetterStatus as L, RectificationCampaign, SupervisionLetter
 
 T = TypeVar("T")
@@ -38,21 +40,21 @@ class NewLetter:
 
 async def issue(session: AsyncSession, actor: str, new: NewLetter, *, today: dt.date) -> SupervisionLetter:
     """下达: number the letter per issuing agency and year (gap-free), addressed to an agency in reach."""
-    findings = rules.required_text(new.findings, "FINDINGS_REQUIRED", "请填写发现的问题", "findings")
-    requirements = rules.required_text(new.requirements, "REQUIREMENTS_REQUIRED", "请填写整改要求", "requirements")
+    findings = rules.required_text(new.findings, SupervisionErrorCode.FINDINGS_REQUIRED, "请填写发现的问题", "findings")
+    requirements = rules.required_text(new.requirements, SupervisionErrorCode.REQUIREMENTS_REQUIRED, "请填写整改要求", "requirements")
     rules.check_letter_dates(new.issued_on, new.due_on, today)
     alerts = rules.check_alert_refs(new.alerts)
     issuer = await session.get(Agency, new.issuing_agency_id)
     if issuer is None:
-        raise UserError("AGENCY_NOT_FOUND", "下达机关不存在", "issuingAgencyId")
+        raise UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "下达机关不存在", "issuingAgencyId")
     if new.agency_id == issuer.id:
-        raise UserError("LETTER_TO_SELF", "监督函应下达给被监督的执法部门", "agencyId")
+        raise UserError(SupervisionErrorCode.LETTER_TO_SELF, "监督函应下达给被监督的执法部门", "agencyId")
     if await session.get(Agency, new.agency_id) is None:
-        raise UserError("AGENCY_NOT_FOUND", "被监督单位不存在", "agencyId")
+        raise UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "被监督单位不存在", "agencyId")
     if new.campaign_id is not None:
         campaign = await session.get(RectificationCampaign, new.campaign_id)
         if campaign is None:
-            raise UserError("CAMPAIGN_NOT_FOUND", "整治活动不存在", "campaignId")
+            raise UserError(SupervisionErrorCode.CAMPAIGN_NOT_FOUND, "整治活动不存在", "campaignId")
     serial = await allocate(session, issuer.id, rules.LETTER_DOC_TYPE, new.issued_on.year)
     letter = SupervisionLetter(
         number=format_number(issuer.short_name + rules.LETTER_DOC_TYPE, new.issued_on.year, serial),
@@ -77,7 +79,7 @@ async def answer(
     session: AsyncSession, actor: str, letter_id: uuid.UUID, text: str, on: dt.date, *, today: dt.date, version: int | None = None
 ) -> SupervisionLetter:
     """反馈整改情况: the addressed agency's rectification report (again after a return)."""
-    text = rules.required_text(text, "ANSWER_REQUIRED", "请填写整改情况报告", "answer")
+    text = rules.required_text(text, SupervisionErrorCode.ANSWER_REQUIRED, "请填写整改情况报告", "answer")
 
     def apply(letter: SupervisionLetter) -> tuple[dict, str]:
         letter.answer, letter.answered_on = text, on
@@ -111,9 +113,9 @@ async def return_(
     version: int | None = None,
 ) -> SupervisionLetter:
     """退回 (整改不到位): with reasons, optionally with a new rectification due date."""
-    reasons = rules.required_text(reasons, "REASONS_REQUIRED", "请写明整改不到位的具体情形", "reasons")
+    reasons = rules.required_text(reasons, SupervisionErrorCode.REASONS_REQUIRED, "请写明整改不到位的具体情形", "reasons")
     if due_on is not None and due_on <= on:
-        raise UserError("DUE_NOT_AFTER_RETURN", "新的整改期限须晚于退回日期", "dueOn")
+        raise UserError(SupervisionErrorCode.DUE_NOT_AFTER_RETURN, "新的整改期限须晚于退回日期", "dueOn")
 
     def apply(letter: SupervisionLetter) -> tuple[dict, str]:
         letter.due_on = due_on or letter.due_on
@@ -143,16 +145,16 @@ async def _act(
 
 
 async def load(session: AsyncSession, letter_id: uuid.UUID, version: int | None = None) -> SupervisionLetter:
-    return await load_versioned(session, SupervisionLetter, letter_id, version, "LETTER_NOT_FOUND", "监督函", "letterId")
+    return await load_versioned(session, SupervisionLetter, letter_id, version, SupervisionErrorCode.LETTER_NOT_FOUND, "监督函", "letterId")
 
 
-async def load_versioned(session: AsyncSession, model: type[T], key: uuid.UUID, version: int | None, code: str, what: str, field: str) -> T:
+async def load_versioned(session: AsyncSession, model: type[T], key: uuid.UUID, version: int | None, code: ErrorCode, what: str, field: str) -> T:
     """The row, refusing a missing one and a stale `version` (optimistic locking)."""
     row = await session.get(model, key)
     if row is None:
         raise UserError(code, f"{what}不存在或不在本机关管辖范围内", field)
     if version is not None and version != row.version:
-        raise UserError("VERSION_CONFLICT", "记录已被他人修改，请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, "记录已被他人修改，请刷新后重试", "version")
     return row
 
 

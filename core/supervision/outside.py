@@ -29,8 +29,9 @@ from zhifa.core.complaints.models import Complaint, ComplaintChannel, ComplaintK
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY, ComplaintPolicy
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.entities.models import Entity
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.people.models import Agency, AgencyKind, Region
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import OutsideSupervisor, OutsideSupervisorKind as K
 
 LUOYANG = "《洛阳市提升行政执法质量三年行动实施方案》"
@@ -43,18 +44,18 @@ CHANNEL = {K.SPECIAL_SUPERVISOR: ComplaintChannel.SPECIAL_SUPERVISOR, K.ENTERPRI
 
 def check_term(appointed_on: dt.date, term_until: dt.date | None) -> None:
     if term_until is not None and term_until < appointed_on:
-        raise UserError("TERM_INVALID", "聘任期满日不能早于聘任日", "termUntil")
+        raise UserError(SupervisionErrorCode.TERM_INVALID, "聘任期满日不能早于聘任日", "termUntil")
 
 
 def check_can_report(active: bool, appointed_on: dt.date, term_until: dt.date | None, received_on: dt.date) -> None:
     """Only an active supervisor, within its term on the day the report was received, reports."""
     if not active:
-        raise UserError("OUTSIDE_SUPERVISOR_INACTIVE", "该特邀监督员（企业联系点）已解聘，不能再以此身份反映问题", "outsideSupervisorId")
+        raise UserError(SupervisionErrorCode.OUTSIDE_SUPERVISOR_INACTIVE, "该特邀监督员（企业联系点）已解聘，不能再以此身份反映问题", "outsideSupervisorId")
     if received_on < appointed_on:
-        raise UserError("OUTSIDE_SUPERVISOR_NOT_APPOINTED", f"反映日期早于聘任日（{appointed_on.isoformat()}）", "receivedAt")
+        raise UserError(SupervisionErrorCode.OUTSIDE_SUPERVISOR_NOT_APPOINTED, f"反映日期早于聘任日（{appointed_on.isoformat()}）", "receivedAt")
     if term_until is not None and received_on > term_until:
         raise UserError(
-            "OUTSIDE_SUPERVISOR_EXPIRED", f"该特邀监督员（企业联系点）的聘期已于 {term_until.isoformat()} 届满", "outsideSupervisorId"
+            SupervisionErrorCode.OUTSIDE_SUPERVISOR_EXPIRED, f"该特邀监督员（企业联系点）的聘期已于 {term_until.isoformat()} 届满", "outsideSupervisorId"
         )
 
 
@@ -91,12 +92,12 @@ async def appoint(session: AsyncSession, actor: str, new: NewOutsideSupervisor, 
     errors: list[UserError] = []
     bureau = await session.get(Agency, new.appointing_agency_id)
     if bureau is None or bureau.kind is not AgencyKind.JUSTICE_BUREAU:
-        raise UserError("FORBIDDEN", "特邀监督员和企业联系点由司法行政机关（执法监督机构）聘任", "agencyId")
+        raise UserError(CommonErrorCode.FORBIDDEN, "特邀监督员和企业联系点由司法行政机关（执法监督机构）聘任", "agencyId")
     name, organisation, region_id = new.name.strip(), new.organisation.strip(), new.region_id
     if new.kind is K.ENTERPRISE_CONTACT:
         entity = await session.get(Entity, new.entity_id) if new.entity_id else None
         if entity is None:
-            errors.append(UserError("ENTITY_REQUIRED", "企业联系点须选定已登记的企业（行政相对人）", "entityId"))
+            errors.append(UserError(SupervisionErrorCode.ENTITY_REQUIRED, "企业联系点须选定已登记的企业（行政相对人）", "entityId"))
         else:
             name, region_id = entity.name, region_id or entity.region_id
             duplicate = await session.scalar(sa.select(OutsideSupervisor.id).where(
@@ -104,17 +105,17 @@ async def appoint(session: AsyncSession, actor: str, new: NewOutsideSupervisor, 
                 OutsideSupervisor.active.is_(True),
             ))
             if duplicate:
-                errors.append(UserError("CONTACT_POINT_EXISTS", f"{entity.name}已是本机关的企业联系点", "entityId"))
+                errors.append(UserError(SupervisionErrorCode.CONTACT_POINT_EXISTS, f"{entity.name}已是本机关的企业联系点", "entityId"))
     elif new.entity_id is not None:
-        errors.append(UserError("ENTITY_NOT_ALLOWED", "特邀监督员是个人，不关联行政相对人；企业请设为企业联系点", "entityId"))
+        errors.append(UserError(SupervisionErrorCode.ENTITY_NOT_ALLOWED, "特邀监督员是个人，不关联行政相对人；企业请设为企业联系点", "entityId"))
     if not name:
-        errors.append(UserError("NAME_REQUIRED", "请填写特邀监督员姓名", "name"))
+        errors.append(UserError(CommonErrorCode.NAME_REQUIRED, "请填写特邀监督员姓名", "name"))
     elif len(name) > 200 or len(organisation) > 200:
-        errors.append(UserError("NAME_INVALID", "姓名（名称）和工作单位均不超过 200 字", "name"))
+        errors.append(UserError(CommonErrorCode.NAME_INVALID, "姓名（名称）和工作单位均不超过 200 字", "name"))
     if region_id is None or await session.get(Region, region_id) is None:
-        errors.append(UserError("REGION_REQUIRED", "请选择监督的行政区划", "regionId"))
+        errors.append(UserError(SupervisionErrorCode.REGION_REQUIRED, "请选择监督的行政区划", "regionId"))
     if new.appointed_on > today:
-        errors.append(UserError("DATE_IN_FUTURE", "聘任日期不能晚于今天", "appointedOn"))
+        errors.append(UserError(CommonErrorCode.DATE_IN_FUTURE, "聘任日期不能晚于今天", "appointedOn"))
     try:
         check_term(new.appointed_on, new.term_until)
     except UserError as exc:
@@ -134,13 +135,13 @@ async def end_term(session: AsyncSession, actor: str, supervisor_id: uuid.UUID, 
     """解聘 / 期满: the supervisor stops on `on` (its term ends that day); reports after it are refused."""
     supervisor = await session.get(OutsideSupervisor, supervisor_id)
     if supervisor is None:
-        raise UserError("OUTSIDE_SUPERVISOR_NOT_FOUND", "特邀监督员（企业联系点）不存在或不在本机关管辖范围内", "outsideSupervisorId")
+        raise UserError(SupervisionErrorCode.OUTSIDE_SUPERVISOR_NOT_FOUND, "特邀监督员（企业联系点）不存在或不在本机关管辖范围内", "outsideSupervisorId")
     if not supervisor.active:
-        raise UserError("OUTSIDE_SUPERVISOR_INACTIVE", "已解聘，无需重复操作", "outsideSupervisorId")
+        raise UserError(SupervisionErrorCode.OUTSIDE_SUPERVISOR_INACTIVE, "已解聘，无需重复操作", "outsideSupervisorId")
     if on > today:
-        raise UserError("DATE_IN_FUTURE", "解聘日期不能晚于今天", "on")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "解聘日期不能晚于今天", "on")
     if on < supervisor.appointed_on:
-        raise UserError("TERM_INVALID", "解聘日期不能早于聘任日", "on")
+        raise UserError(SupervisionErrorCode.TERM_INVALID, "解聘日期不能早于聘任日", "on")
     before = _state(supervisor)
     supervisor.active = False
     supervisor.term_until = on if supervisor.term_until is None else min(supervisor.term_until, on)
@@ -175,9 +176,9 @@ async def report(
     """登记 an outside supervisor's report in the complaint ledger, received by the appointing bureau."""
     supervisor = await session.get(OutsideSupervisor, new.supervisor_id)
     if supervisor is None:
-        raise UserError("OUTSIDE_SUPERVISOR_NOT_FOUND", "特邀监督员（企业联系点）不存在或不在本机关管辖范围内", "outsideSupervisorId")
+        raise UserError(SupervisionErrorCode.OUTSIDE_SUPERVISOR_NOT_FOUND, "特邀监督员（企业联系点）不存在或不在本机关管辖范围内", "outsideSupervisorId")
     if new.received_at.tzinfo is None:
-        raise UserError("DATETIME_NAIVE", "收到时间须带时区（如 2025-09-30T09:00:00+08:00）", "receivedAt")
+        raise UserError(CommonErrorCode.DATETIME_NAIVE, "收到时间须带时区（如 2025-09-30T09:00:00+08:00）", "receivedAt")
     check_can_report(supervisor.active, supervisor.appointed_on, supervisor.term_until, legal_date(new.received_at))
     complaint = await complaints.register(session, actor, complaints.NewComplaint(
         kind=ComplaintKind.REPORT,

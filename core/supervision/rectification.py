@@ -32,7 +32,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import CampaignStage, LetterStatus as L, ProblemStatus as P, SupervisionLetter
 
 LETTER_DOC_TYPE = "监函"  # 定司监函〔2026〕1号
@@ -52,9 +53,9 @@ class Cycle:
     actions: dict[str, tuple[frozenset, Any]]
     closed: Any
     submit: str
-    closed_error: tuple[str, str]  # (code, message): anything on a closed record
-    pending_error: tuple[str, str]  # submitting again before the review
-    unsubmitted_error: tuple[str, str]  # reviewing what was not submitted
+    closed_error: tuple[ErrorCode, str]  # (code, message): anything on a closed record
+    pending_error: tuple[ErrorCode, str]  # submitting again before the review
+    unsubmitted_error: tuple[ErrorCode, str]  # reviewing what was not submitted
     field: str
 
     def __call__(self, status: Any, action: str) -> Any:
@@ -75,9 +76,9 @@ letter_transition = Cycle(
     },
     L.CLOSED,
     "answer",
-    ("LETTER_CLOSED", "该监督函已办结，不能再办理"),
-    ("LETTER_ALREADY_ANSWERED", "已反馈整改情况，请等待监督机关审核；被退回后方可再次反馈"),
-    ("LETTER_NOT_ANSWERED", "被监督单位尚未反馈整改情况，不能审核"),
+    (SupervisionErrorCode.LETTER_CLOSED, "该监督函已办结，不能再办理"),
+    (SupervisionErrorCode.LETTER_ALREADY_ANSWERED, "已反馈整改情况，请等待监督机关审核；被退回后方可再次反馈"),
+    (SupervisionErrorCode.LETTER_NOT_ANSWERED, "被监督单位尚未反馈整改情况，不能审核"),
     "letterId",
 )
 problem_transition = Cycle(
@@ -88,26 +89,26 @@ problem_transition = Cycle(
     },
     P.CLOSED,
     "rectify",
-    ("PROBLEM_CLOSED", "该问题已销号，不能再办理"),
-    ("PROBLEM_ALREADY_RECTIFIED", "已报整改情况，请等待核验；被退回后方可重新整改"),
-    ("PROBLEM_NOT_RECTIFIED", "尚未整改的问题不能核验销号（不整改不销号）"),
+    (SupervisionErrorCode.PROBLEM_CLOSED, "该问题已销号，不能再办理"),
+    (SupervisionErrorCode.PROBLEM_ALREADY_RECTIFIED, "已报整改情况，请等待核验；被退回后方可重新整改"),
+    (SupervisionErrorCode.PROBLEM_NOT_RECTIFIED, "尚未整改的问题不能核验销号（不整改不销号）"),
     "problemId",
 )
 
 
 def check_letter_dates(issued_on: dt.date, due_on: dt.date, today: dt.date) -> None:
     if issued_on > today:
-        raise UserError("DATE_IN_FUTURE", "下达日期不能晚于今天", "issuedOn")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "下达日期不能晚于今天", "issuedOn")
     if due_on <= issued_on:
-        raise UserError("DUE_NOT_AFTER_ISSUE", "整改期限须晚于下达日期", "dueOn")
+        raise UserError(SupervisionErrorCode.DUE_NOT_AFTER_ISSUE, "整改期限须晚于下达日期", "dueOn")
 
 
 def check_act_day(on: dt.date, floor: dt.date, today: dt.date) -> None:
     """An act happens no later than today and not before the previous step."""
     if on > today:
-        raise UserError("DATE_IN_FUTURE", "办理日期不能晚于今天", "on")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "办理日期不能晚于今天", "on")
     if on < floor:
-        raise UserError("DATE_OUT_OF_ORDER", f"办理日期不能早于上一步的日期（{floor.isoformat()}）", "on")
+        raise UserError(CommonErrorCode.DATE_OUT_OF_ORDER, f"办理日期不能早于上一步的日期（{floor.isoformat()}）", "on")
 
 
 def letter_overdue(status: L, due_on: dt.date, as_of: dt.date) -> bool:
@@ -132,21 +133,21 @@ def check_alert_refs(refs: Iterable[AlertRef]) -> list[dict[str, str]]:
     for i, ref in enumerate(refs):
         code = ref.code.strip()
         if not ALERT_CODE.match(code):
-            raise UserError("ALERT_CODE_INVALID", f"预警规则代码“{ref.code}”格式不正确（大写字母、数字和下划线）", f"alerts.{i}.code")
+            raise UserError(SupervisionErrorCode.ALERT_CODE_INVALID, f"预警规则代码“{ref.code}”格式不正确（大写字母、数字和下划线）", f"alerts.{i}.code")
         entry = {"code": code, "subject": ref.subject}
         if entry not in out:
             out.append(entry)
     if len(out) > MAX_ALERTS:
-        raise UserError("TOO_MANY_ALERTS", f"一份监督函最多引用 {MAX_ALERTS} 条预警", "alerts")
+        raise UserError(SupervisionErrorCode.TOO_MANY_ALERTS, f"一份监督函最多引用 {MAX_ALERTS} 条预警", "alerts")
     return out
 
 
-def required_text(value: str, code: str, message: str, field: str, limit: int = 20000, *, required: bool = True) -> str:
+def required_text(value: str, code: ErrorCode, message: str, field: str, limit: int = 20000, *, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
         raise UserError(code, message, field)
     if len(text) > limit:
-        raise UserError("TEXT_TOO_LONG", f"内容不超过 {limit} 字", field)
+        raise UserError(SupervisionErrorCode.TEXT_TOO_LONG, f"内容不超过 {limit} 字", field)
     return text
 
 
@@ -176,11 +177,11 @@ STAGE_FIELDS = ("selfAssessmentUntil", "rectificationUntil", "preAssessmentUntil
 def check_stages(stages: Stages) -> None:
     """Start ≤ end of 自评自改 < end of 提升整改 < end of 预评立制 < end of 总评考核 (source 001 四)."""
     if stages.self_assessment_until < stages.starts_on:
-        raise UserError("STAGES_NOT_ORDERED", "自评自改阶段的结束日不能早于活动开始日", "selfAssessmentUntil")
+        raise UserError(SupervisionErrorCode.STAGES_NOT_ORDERED, "自评自改阶段的结束日不能早于活动开始日", "selfAssessmentUntil")
     previous = stages.self_assessment_until
     for (stage, until), field in zip(stages.ends()[1:], STAGE_FIELDS[1:]):
         if until <= previous:
-            raise UserError("STAGES_NOT_ORDERED", f"{stage.label}阶段的结束日须晚于上一阶段的结束日", field)
+            raise UserError(SupervisionErrorCode.STAGES_NOT_ORDERED, f"{stage.label}阶段的结束日须晚于上一阶段的结束日", field)
         previous = until
 
 
@@ -207,7 +208,7 @@ def check_category(category: str) -> str:
     value = (category or "").strip()
     if value in CATEGORIES or ALERT_CODE.match(value):
         return value
-    raise UserError("CATEGORY_INVALID", f"问题类别应为{'、'.join(CATEGORIES)}之一，或预警规则代码", "category")
+    raise UserError(SupervisionErrorCode.CATEGORY_INVALID, f"问题类别应为{'、'.join(CATEGORIES)}之一，或预警规则代码", "category")
 
 
 def new_problem_stage(stages: Stages, found_on: dt.date, due_on: dt.date, today: dt.date, *, self_assessed: bool) -> CampaignStage:
@@ -215,20 +216,20 @@ def new_problem_stage(stages: Stages, found_on: dt.date, due_on: dt.date, today:
     own problems only while 自评自改 runs (source 001 四（一）: 自评……填报问题清单), found on a day
     of that stage and recorded before it ends."""
     if found_on > today:
-        raise UserError("DATE_IN_FUTURE", "发现日期不能晚于今天", "foundOn")
+        raise UserError(CommonErrorCode.DATE_IN_FUTURE, "发现日期不能晚于今天", "foundOn")
     if due_on < found_on:
-        raise UserError("DUE_BEFORE_FOUND", "整改期限不能早于发现日期", "dueOn")
+        raise UserError(SupervisionErrorCode.DUE_BEFORE_FOUND, "整改期限不能早于发现日期", "dueOn")
     stage = stage_on(stages, found_on)
     if stage is None:
         before = found_on < stages.starts_on
         raise UserError(
-            "CAMPAIGN_NOT_STARTED" if before else "CAMPAIGN_ENDED",
+            SupervisionErrorCode.CAMPAIGN_NOT_STARTED if before else SupervisionErrorCode.CAMPAIGN_ENDED,
             "发现日期早于整治活动开始日" if before else "整治活动已结束（总评考核阶段已过）",
             "foundOn",
         )
     if self_assessed and (stage is not CampaignStage.SELF_ASSESSMENT or today > stages.self_assessment_until):
         raise UserError(
-            "SELF_ASSESSMENT_ENDED",
+            SupervisionErrorCode.SELF_ASSESSMENT_ENDED,
             f"自评自改阶段已于 {stages.self_assessment_until.isoformat()} 结束，此后的问题由监督机关列入问题清单",
             "foundOn",
         )

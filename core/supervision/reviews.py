@@ -29,9 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.audit.service import record
 from zhifa.core.cases.models import CaseOfficer
 from zhifa.core.clock import legal_date
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.people.models import Agency, Officer, OfficerRole
 from zhifa.core.supervision import draws, sampling
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import CaseReview, ReviewFinding, SamplePurpose, SupervisionSample
 from zhifa.core.supervision.rubric import Finding, Rubric, Score, from_mapping, score
 
@@ -89,7 +90,7 @@ def assign(drawn: Sequence[sampling.Candidate], reviewers: Sequence[Reviewer], h
         eligible[case.case] = [r for r in reviewers if str(r.agency_id) != case.agency and r.id not in handlers.get(case.case, set())]
         if not eligible[case.case]:
             name = agency_names.get(case.agency, case.agency)
-            raise UserError("REVIEWER_UNAVAILABLE", f"没有可评查{name}案卷的评查人员：评查人员不得来自被评查单位，也不得是案件的承办人员，请增加其他单位的评查人员", "reviewerIds")
+            raise UserError(SupervisionErrorCode.REVIEWER_UNAVAILABLE, f"没有可评查{name}案卷的评查人员：评查人员不得来自被评查单位，也不得是案件的承办人员，请增加其他单位的评查人员", "reviewerIds")
     load = {r.id: 0 for r in reviewers}
     chosen: dict[str, uuid.UUID] = {}
     for n in sorted(range(len(drawn)), key=lambda n: (len(eligible[drawn[n].case]), n)):
@@ -122,7 +123,7 @@ async def draw_sample(
     if request.agency_ids:
         outside = [a for a in request.agency_ids if reach is not None and a not in reach]
         if outside:
-            raise UserError("AGENCY_OUT_OF_REACH", "被评查单位须在本机关的监督范围内", "agencyIds")
+            raise UserError(SupervisionErrorCode.AGENCY_OUT_OF_REACH, "被评查单位须在本机关的监督范围内", "agencyIds")
         scope = frozenset(request.agency_ids)
     reviewers = await _reviewers(session, request.reviewer_ids, reach)
     drawn = await draws.draw(session, SamplePurpose.CASE_REVIEW, request.sample, organiser_agency_id, scope, actor, today, rubric.to_json())
@@ -148,16 +149,16 @@ async def draw_sample(
 
 async def _reviewers(session: AsyncSession, ids: Sequence[uuid.UUID], reach: frozenset[uuid.UUID] | None) -> list[Reviewer]:
     if not ids:
-        raise UserError("REVIEWERS_REQUIRED", "请指定评查人员", "reviewerIds")
+        raise UserError(SupervisionErrorCode.REVIEWERS_REQUIRED, "请指定评查人员", "reviewerIds")
     if len(set(ids)) != len(ids):
-        raise UserError("REVIEWER_INVALID", "评查人员重复", "reviewerIds")
+        raise UserError(SupervisionErrorCode.REVIEWER_INVALID, "评查人员重复", "reviewerIds")
     rows = {r.id: r for r in (await session.execute(sa.select(Officer.id, Officer.agency_id, Officer.role).where(Officer.id.in_(ids)))).all()}
     for officer_id in ids:
         row = rows.get(officer_id)
         if row is None or (reach is not None and row.agency_id not in reach):
-            raise UserError("REVIEWER_INVALID", "评查人员不存在或不在本机关的监督范围内", "reviewerIds")
+            raise UserError(SupervisionErrorCode.REVIEWER_INVALID, "评查人员不存在或不在本机关的监督范围内", "reviewerIds")
         if row.role is OfficerRole.AUXILIARY:
-            raise UserError("REVIEWER_INVALID", "辅助人员不得担任案卷评查人员", "reviewerIds")
+            raise UserError(SupervisionErrorCode.REVIEWER_INVALID, "辅助人员不得担任案卷评查人员", "reviewerIds")
     return [Reviewer(i, rows[i].agency_id) for i in ids]
 
 
@@ -210,10 +211,10 @@ async def record_review(
 ) -> tuple[CaseReview, Score]:
     """Score the findings against the sample's frozen rubric and store them, replacing earlier ones."""
     if version is not None and version != review.version:
-        raise UserError("VERSION_CONFLICT", "评查记录已被他人修改，请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, "评查记录已被他人修改，请刷新后重试", "version")
     sample = await session.get(SupervisionSample, review.sample_id)
     if not legal_date(sample.drawn_at) <= on <= today:
-        raise UserError("REVIEW_DATE_INVALID", "评查日期应在抽样之日至今天之间", "on")
+        raise UserError(SupervisionErrorCode.REVIEW_DATE_INVALID, "评查日期应在抽样之日至今天之间", "on")
     result = score(sample_rubric(sample), findings)
     before = await _review_state(session, review)
     await session.execute(sa.delete(ReviewFinding).where(ReviewFinding.review_id == review.id))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import ReviewGrade
 
 DEFAULT_RUBRIC_FILE = Path(__file__).with_name("rubric.toml")
@@ -111,7 +112,7 @@ class _Reader:
         self.source, self.errors = source, []
 
     def fail(self, key: str, problem: str) -> None:
-        self.errors.append(UserError("RUBRIC_INVALID", f"评查标准 {self.source}：{key} {problem}", key))
+        self.errors.append(UserError(SupervisionErrorCode.RUBRIC_INVALID, f"评查标准 {self.source}：{key} {problem}", key))
 
     def table(self, value: Any, key: str, known: dict[str, bool]) -> dict[str, Any] | None:
         if not isinstance(value, Mapping):
@@ -239,9 +240,9 @@ def load_rubric(path: Path) -> Rubric:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UserError("RUBRIC_INVALID", f"评查标准文件 {path} 无法读取：{exc.strerror or exc}", "file") from None
+        raise UserError(SupervisionErrorCode.RUBRIC_INVALID, f"评查标准文件 {path} 无法读取：{exc.strerror or exc}", "file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError("RUBRIC_INVALID", f"评查标准文件 {path} 不是有效的 UTF-8 TOML：{exc}", "file") from None
+        raise UserError(SupervisionErrorCode.RUBRIC_INVALID, f"评查标准文件 {path} 不是有效的 UTF-8 TOML：{exc}", "file") from None
     return from_mapping(data, str(path))
 
 
@@ -286,17 +287,17 @@ def check_findings(rubric: Rubric, findings: Iterable[Finding]) -> list[Finding]
         field = f"findings[{n}]"
         item = rubric.by_code.get(f.item_code)
         if item is None:
-            errors.append(UserError("FINDING_ITEM_UNKNOWN", f"评查标准“{rubric.name}”中没有项目 {f.item_code}", f"{field}.itemCode"))
+            errors.append(UserError(SupervisionErrorCode.FINDING_ITEM_UNKNOWN, f"评查标准“{rubric.name}”中没有项目 {f.item_code}", f"{field}.itemCode"))
             continue
         if f.item_code in seen:
-            errors.append(UserError("FINDING_DUPLICATE", f"项目 {f.item_code} 重复记录，请合并为一条", f"{field}.itemCode"))
+            errors.append(UserError(SupervisionErrorCode.FINDING_DUPLICATE, f"项目 {f.item_code} 重复记录，请合并为一条", f"{field}.itemCode"))
         seen.add(f.item_code)
         if not f.deduction.is_finite() or f.deduction < 0 or f.deduction % STEP != 0:
-            errors.append(UserError("FINDING_DEDUCTION_INVALID", f"项目 {f.item_code} 的扣分 {_text(f.deduction)} 应为不小于 0 的 0.5 的整数倍", f"{field}.deduction"))
+            errors.append(UserError(SupervisionErrorCode.FINDING_DEDUCTION_INVALID, f"项目 {f.item_code} 的扣分 {_text(f.deduction)} 应为不小于 0 的 0.5 的整数倍", f"{field}.deduction"))
         elif item.kind is ItemKind.VETO and f.deduction != 0:
-            errors.append(UserError("FINDING_DEDUCTION_INVALID", f"项目 {f.item_code} 是否决项：发现即为不合格卷（计 0 分），扣分应填 0", f"{field}.deduction"))
+            errors.append(UserError(SupervisionErrorCode.FINDING_DEDUCTION_INVALID, f"项目 {f.item_code} 是否决项：发现即为不合格卷（计 0 分），扣分应填 0", f"{field}.deduction"))
         elif f.deduction > item.max_deduction:
-            errors.append(UserError("FINDING_DEDUCTION_INVALID", f"项目 {f.item_code} 最多扣 {_text(item.max_deduction)} 分，不能扣 {_text(f.deduction)} 分", f"{field}.deduction"))
+            errors.append(UserError(SupervisionErrorCode.FINDING_DEDUCTION_INVALID, f"项目 {f.item_code} 最多扣 {_text(item.max_deduction)} 分，不能扣 {_text(f.deduction)} 分", f"{field}.deduction"))
     raise_if_any(errors)
     return findings
 

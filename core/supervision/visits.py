@@ -38,9 +38,10 @@ from zhifa.core.complaints.models import ComplaintChannel, ComplaintKind
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.entities.models import Entity
 from zhifa.core.entities.service import PHONE
-from zhifa.core.errors import UserError, raise_if_any
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.people.models import Agency, AgencyKind, Officer
 from zhifa.core.supervision import draws, outside
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.rates import percent, rate
 from zhifa.core.supervision.models import ReturnVisit, SamplePurpose, SupervisionSample, VisitMethod, VisitSatisfaction as V
 
@@ -92,13 +93,13 @@ def check_answer(answer: VisitAnswer, closed_on: dt.date | None, today: dt.date)
     errors = []
     feedback = answer.feedback.strip()
     if answer.visited_on > today:
-        errors.append(UserError("DATE_IN_FUTURE", "回访日期不能晚于今天", "visitedOn"))
+        errors.append(UserError(CommonErrorCode.DATE_IN_FUTURE, "回访日期不能晚于今天", "visitedOn"))
     if closed_on is not None and answer.visited_on < closed_on:
-        errors.append(UserError("VISIT_BEFORE_CLOSING", f"回访须在结案之后（结案日 {closed_on.isoformat()}）", "visitedOn"))
+        errors.append(UserError(SupervisionErrorCode.VISIT_BEFORE_CLOSING, f"回访须在结案之后（结案日 {closed_on.isoformat()}）", "visitedOn"))
     if answer.satisfaction is V.UNREACHABLE and answer.problem_reported:
-        errors.append(UserError("PARTY_UNREACHABLE", "未能联系上当事人，不能记录其反映的问题", "problemReported"))
+        errors.append(UserError(SupervisionErrorCode.PARTY_UNREACHABLE, "未能联系上当事人，不能记录其反映的问题", "problemReported"))
     elif (answer.problem_reported or answer.satisfaction is V.UNSATISFIED) and not feedback:
-        errors.append(UserError("FEEDBACK_REQUIRED", "当事人不满意或反映执法问题的，须记录其具体意见", "feedback"))
+        errors.append(UserError(CommonErrorCode.FEEDBACK_REQUIRED, "当事人不满意或反映执法问题的，须记录其具体意见", "feedback"))
     raise_if_any(errors)
     return feedback
 
@@ -149,7 +150,7 @@ async def draw(
     draws.checked(req, SamplePurpose.RETURN_VISIT, today)
     organiser = await session.get(Agency, organiser_id)
     if organiser is None or organiser.kind is not AgencyKind.JUSTICE_BUREAU:
-        raise UserError("FORBIDDEN", "案件回访由司法行政机关（执法监督机构）组织", "agencyId")
+        raise UserError(CommonErrorCode.FORBIDDEN, "案件回访由司法行政机关（执法监督机构）组织", "agencyId")
     drawn = await draws.draw(session, SamplePurpose.RETURN_VISIT, req, organiser.id, agencies, actor, today)
     sample = drawn.sample
     session.add_all([ReturnVisit(sample_id=sample.id, case_id=uuid.UUID(c.case), agency_id=uuid.UUID(c.agency)) for c in drawn.cases])
@@ -175,14 +176,14 @@ async def record_visit(
     """记录回访 and, when the party reported misconduct, register the report (回访结果处理)."""
     visit = await session.get(ReturnVisit, visit_id)
     if visit is None:
-        raise UserError("RETURN_VISIT_NOT_FOUND", "回访记录不存在或不在本机关管辖范围内", "returnVisitId")
+        raise UserError(SupervisionErrorCode.RETURN_VISIT_NOT_FOUND, "回访记录不存在或不在本机关管辖范围内", "returnVisitId")
     if version is not None and version != visit.version:
-        raise UserError("VERSION_CONFLICT", "记录已被他人修改，请刷新后重试", "version")
+        raise UserError(CommonErrorCode.VERSION_CONFLICT, "记录已被他人修改，请刷新后重试", "version")
     if visit.visited_on is not None:
-        raise UserError("VISIT_ALREADY_RECORDED", "该案件已回访并记录，回访结果不能改写", "returnVisitId")
+        raise UserError(SupervisionErrorCode.VISIT_ALREADY_RECORDED, "该案件已回访并记录，回访结果不能改写", "returnVisitId")
     visitor = await session.get(Officer, visitor_id)
     if visitor is None or visitor.agency_id == visit.agency_id:
-        raise UserError("VISITOR_NOT_INDEPENDENT", "回访人员不能是被回访案件的执法机关人员", "returnVisitId")
+        raise UserError(SupervisionErrorCode.VISITOR_NOT_INDEPENDENT, "回访人员不能是被回访案件的执法机关人员", "returnVisitId")
     case = await session.get(Case, visit.case_id)
     feedback = check_answer(answer, case.closed_on, today)
     visit.visitor_id, visit.method, visit.visited_on = visitor.id, answer.method, answer.visited_on

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
 from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
 from zhifa.core.clock import legal_date
 from zhifa.core.complaints import rules as complaint_rules
@@ -28,6 +29,7 @@ from zhifa.core.inspections.service import VISIT_DAY
 from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, Officer, OfficerDomain, Posting, Region
 from zhifa.core.publication.models import Publication
 from zhifa.core.supervision import alerts as a
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import SpecialExplanation
 
 Agencies = Collection[uuid.UUID] | None  # None: every agency
@@ -282,19 +284,19 @@ async def file_explanation(session: AsyncSession, actor: str, new: NewExplanatio
     (source 003 item 10: 于当年度末向本级人民政府说明情况). Filed once per (agency, year, domain)."""
     text = new.text.strip()
     if not text:
-        raise UserError("EXPLANATION_TEXT_REQUIRED", "请填写专项说明的内容（未作出执法行为的原因）", "text")
+        raise UserError(SupervisionErrorCode.EXPLANATION_TEXT_REQUIRED, "请填写专项说明的内容（未作出执法行为的原因）", "text")
     if not 2000 <= new.year <= today.year:
-        raise UserError("EXPLANATION_YEAR_INVALID", f"只能对已开始的年度（不晚于 {today.year} 年）作专项说明", "year")
+        raise UserError(SupervisionErrorCode.EXPLANATION_YEAR_INVALID, f"只能对已开始的年度（不晚于 {today.year} 年）作专项说明", "year")
     if await session.get(Domain, new.domain_code) is None:
-        raise UserError("DOMAIN_UNKNOWN", f"没有代码为“{new.domain_code}”的执法领域", "domain")
+        raise UserError(CatalogErrorCode.DOMAIN_UNKNOWN, f"没有代码为“{new.domain_code}”的执法领域", "domain")
     held = await holdings(session, new.year, min(dt.date(new.year, 12, 31), today), [new.agency_id])
     if not any(h.domain == new.domain_code for h in held):
-        raise UserError("DOMAIN_NOT_HELD", "本机关该年度不持有该领域的执法事项，无需专项说明", "domain")
+        raise UserError(SupervisionErrorCode.DOMAIN_NOT_HELD, "本机关该年度不持有该领域的执法事项，无需专项说明", "domain")
     exists = await session.scalar(sa.select(SpecialExplanation.id).where(
         SpecialExplanation.agency_id == new.agency_id, SpecialExplanation.year == new.year, SpecialExplanation.domain_code == new.domain_code
     ))
     if exists is not None:
-        raise UserError("EXPLANATION_ALREADY_FILED", "本机关已就该年度、该领域提交过专项说明", "domain")
+        raise UserError(SupervisionErrorCode.EXPLANATION_ALREADY_FILED, "本机关已就该年度、该领域提交过专项说明", "domain")
     row = SpecialExplanation(agency_id=new.agency_id, year=new.year, domain_code=new.domain_code, text=text, filed_on=today, actor=actor)
     session.add(row)
     await session.flush()

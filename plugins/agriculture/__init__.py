@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 from zhifa.core.labels import LabeledEnum
 from zhifa.core.money import fen_to_yuan, parse_amount
@@ -83,7 +83,7 @@ def seed_fine_range(goods_value_fen: int, kind: SeedViolation) -> FineRange:
     includes 20,000) the range is the article's multiples of the goods value.
     """
     if goods_value_fen < 0:
-        raise UserError("MONEY_NEGATIVE", "货值金额不能为负数", "goodsValueYuan")
+        raise UserError(CommonErrorCode.MONEY_NEGATIVE, "货值金额不能为负数", "goodsValueYuan")
     rule = RULES[kind]
     value = fen_to_yuan(goods_value_fen)
     basis = f"{LAW}{rule.provision}（{rule.conduct}）：{rule.other}；{rule.text}。"

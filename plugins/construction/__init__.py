@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 from zhifa.core.money import decimal_places, parse_amount, round_fen
 
@@ -36,13 +36,13 @@ def parse_area(text: str, field: str = "areaSquareMetres") -> Decimal:
     try:
         area = Decimal(text.strip())
     except (InvalidOperation, AttributeError):
-        raise UserError("NUMBER_INVALID", f"{field} 应为十进制数字字符串，如 \"1250.5\"，收到 {text!r}", field) from None
+        raise UserError(CommonErrorCode.NUMBER_INVALID, f"{field} 应为十进制数字字符串，如 \"1250.5\"，收到 {text!r}", field) from None
     if not area.is_finite():
-        raise UserError("NUMBER_INVALID", f"{field} 应为有限的十进制数字，收到 {text!r}", field)
+        raise UserError(CommonErrorCode.NUMBER_INVALID, f"{field} 应为有限的十进制数字，收到 {text!r}", field)
     if area < 0:
-        raise UserError("NUMBER_NEGATIVE", f"{field} 不能为负数", field)
+        raise UserError(CommonErrorCode.NUMBER_NEGATIVE, f"{field} 不能为负数", field)
     if area > MAX_AREA or decimal_places(area) > MAX_AREA_PLACES:
-        raise UserError("NUMBER_OUT_OF_RANGE", f"{field} 应不超过一亿平方米，且最多 {MAX_AREA_PLACES} 位小数", field)
+        raise UserError(CommonErrorCode.NUMBER_OUT_OF_RANGE, f"{field} 应不超过一亿平方米，且最多 {MAX_AREA_PLACES} 位小数", field)
     return area
 
 
@@ -77,7 +77,7 @@ def planning_fine(cost_fen: int, correctable: bool, corrected: bool) -> Planning
       and up to 10% — so the range is 0–10%.
     """
     if cost_fen < 0:
-        raise UserError("MONEY_NEGATIVE", "建设工程造价不能为负数", "constructionCostYuan")
+        raise UserError(CommonErrorCode.MONEY_NEGATIVE, "建设工程造价不能为负数", "constructionCostYuan")
     if correctable and corrected:
         rates = (FIVE, FIVE)
         measures = ("责令停止建设", "限期改正")

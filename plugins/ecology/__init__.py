@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.money import decimal_places
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
+
+from .error_codes import EcologyErrorCode
 
 __version__ = "1.0.0"
 
@@ -59,16 +61,16 @@ def parse_quantity(text: str, field: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except (InvalidOperation, AttributeError):
-        raise UserError("NUMBER_INVALID", f"{field} 应为十进制数字字符串，如 \"35.6\"，收到 {text!r}", field) from None
+        raise UserError(CommonErrorCode.NUMBER_INVALID, f"{field} 应为十进制数字字符串，如 \"35.6\"，收到 {text!r}", field) from None
     if not value.is_finite():
-        raise UserError("NUMBER_INVALID", f"{field} 应为有限的十进制数字，收到 {text!r}", field)
+        raise UserError(CommonErrorCode.NUMBER_INVALID, f"{field} 应为有限的十进制数字，收到 {text!r}", field)
     if value < 0:
-        raise UserError("NUMBER_NEGATIVE", f"{field} 不能为负数", field)
+        raise UserError(CommonErrorCode.NUMBER_NEGATIVE, f"{field} 不能为负数", field)
     if value == 0:
         return Decimal(0)
     if value.adjusted() >= MAX_INTEGER_DIGITS or decimal_places(value) > MAX_DECIMAL_PLACES:
         raise UserError(
-            "NUMBER_OUT_OF_RANGE",
+            CommonErrorCode.NUMBER_OUT_OF_RANGE,
             f"{field} 超出范围：整数部分最多 {MAX_INTEGER_DIGITS} 位，小数最多 {MAX_DECIMAL_PLACES} 位",
             field,
         )
@@ -94,11 +96,11 @@ def exceedance_level(measured: Decimal, limit: Decimal) -> int:
 def assess_exceedance(measured: Decimal, limit: Decimal) -> Exceedance:
     """Exceedance of a measured value over its standard limit (both in the same unit)."""
     if measured < 0:
-        raise UserError("NUMBER_NEGATIVE", "measured 不能为负数", "measured")
+        raise UserError(CommonErrorCode.NUMBER_NEGATIVE, "measured 不能为负数", "measured")
     if limit < 0:
-        raise UserError("NUMBER_NEGATIVE", "limit 不能为负数", "limit")
+        raise UserError(CommonErrorCode.NUMBER_NEGATIVE, "limit 不能为负数", "limit")
     if limit == 0:
-        raise UserError("LIMIT_ZERO", "标准限值为 0 时无法计算超标倍数", "limit")
+        raise UserError(EcologyErrorCode.LIMIT_ZERO, "标准限值为 0 时无法计算超标倍数", "limit")
     with localcontext(prec=60):
         ratio = ((measured - limit) / limit).quantize(RATIO_PLACES, rounding=ROUND_FLOOR)
         multiple = (measured / limit).quantize(RATIO_PLACES, rounding=ROUND_FLOOR)
@@ -110,7 +112,7 @@ class EcologyPlugin(DataPlugin):
     def zhifa_graphql(self) -> GraphQLContribution:
         from .graphql import EcologyQuery
 
-        return GraphQLContribution(query=[EcologyQuery])
+        return GraphQLContribution(query=[EcologyQuery], error_codes=[EcologyErrorCode])
 
 
 plugin = EcologyPlugin(

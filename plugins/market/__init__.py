@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 from zhifa.core.money import fen_to_yuan, parse_amount
+
+from .error_codes import MarketErrorCode
 
 __version__ = "1.0.0"
 
@@ -92,9 +94,9 @@ def food_fine_range(goods_value_fen: int, article: int) -> FineRange:
     rule = RULES.get(article)
     if rule is None:
         supported = "、".join(f"第{a}条" for a in RULES)
-        raise UserError("ARTICLE_UNKNOWN", f"不支持食品安全法第{article}条；支持：{supported}", "article")
+        raise UserError(MarketErrorCode.ARTICLE_UNKNOWN, f"不支持食品安全法第{article}条；支持：{supported}", "article")
     if goods_value_fen < 0:
-        raise UserError("MONEY_NEGATIVE", "货值金额不能为负数", "goodsValueYuan")
+        raise UserError(CommonErrorCode.MONEY_NEGATIVE, "货值金额不能为负数", "goodsValueYuan")
     value = fen_to_yuan(goods_value_fen)
     basis = f"{LAW}{rule.provision}（{rule.conduct}）：{rule.text}。"
     if goods_value_fen < THRESHOLD_YUAN * 100:
@@ -115,7 +117,7 @@ class MarketPlugin(DataPlugin):
     def zhifa_graphql(self) -> GraphQLContribution:
         from .graphql import MarketQuery
 
-        return GraphQLContribution(query=[MarketQuery])
+        return GraphQLContribution(query=[MarketQuery], error_codes=[MarketErrorCode])
 
 
 plugin = MarketPlugin(

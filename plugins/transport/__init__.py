@@ -14,6 +14,8 @@ from pathlib import Path
 from zhifa.core.errors import UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 
+from .error_codes import TransportErrorCode
+
 __version__ = "1.0.0"
 
 PLATE_FACT = "plate_number"
@@ -44,7 +46,7 @@ def parse_plate(text: str, field: str = "plate") -> str:
     plate = normalise_plate(text)
     if not PLATE.fullmatch(plate):
         raise UserError(
-            "PLATE_INVALID",
+            TransportErrorCode.PLATE_INVALID,
             f"“{text}”不是有效的机动车号牌号码：应为省份简称 + 发牌机关代号字母 + 5 位序号（如 浙L12345），"
             "新能源汽车为 6 位序号（如 浙LD12345）",
             field,
@@ -57,7 +59,7 @@ class TransportPlugin(DataPlugin):
     def zhifa_graphql(self) -> GraphQLContribution:
         from .graphql import TransportQuery
 
-        return GraphQLContribution(query=[TransportQuery])
+        return GraphQLContribution(query=[TransportQuery], error_codes=[TransportErrorCode])
 
 
 plugin = TransportPlugin(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import strawberry
 from zhifa.core.catalog import models as m
 from zhifa.core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
+from zhifa.core.catalog.sync import served
 from zhifa.core.clock import legal_today
 from zhifa.schema.catalog.discretion import DiscretionTable, Term, table_from_raw, terms
 from zhifa.schema.kit.connections import connection, contains, decode_id, planner
@@ -129,6 +130,7 @@ async def resolve_catalog_items(
     f = filter or CatalogItemFilter()
     day = f.as_of or legal_today()
     where = [
+        served(info.context.plugins.catalog),  # a plug-in no longer enabled serves no items
         items.c.status == VersionStatus.PUBLISHED.value,
         items.c.effective_from <= day,
         sa.or_(items.c.repealed_on.is_(None), items.c.repealed_on > day),
