@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from zhifa.core.plugin_manager import PluginError, PluginManager
 from zhifa.schema.api import TYPES, Mutation, Query
-from zhifa.schema.kit.errors import ErrorCodes
+from zhifa.schema.kit.errors import ErrorCodes, add_error_codes
 from zhifa.schema.kit.limits import MAX_TOKENS, QueryLimits
 
 
@@ -35,7 +35,7 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
     contributed = plugins.graphql_contributions()
     query = _merge("Query", Query, [(p, cls) for p, c in contributed for cls in c.query])
     mutation = _merge("Mutation", Mutation, [(p, cls) for p, c in contributed for cls in c.mutation])
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=query,
         mutation=mutation,
         extensions=[
@@ -47,3 +47,5 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
         config=StrawberryConfig(disable_field_suggestions=production),
         types=list(TYPES),
     )
+    add_error_codes(schema._schema, plugins.error_code_enums())
+    return schema

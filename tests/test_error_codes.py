@@ -126,6 +126,22 @@ async def test_a_plugin_mutation_error_without_a_code_still_leaves_with_one(db, 
     assert result["uncodedStep"] == {"done": False, "errors": [{"code": "INVALID", "message": "插件的校验没有给出代码"}]}
 
 
+def test_user_error_code_is_an_enum_of_every_declared_code_core_and_plugins(plugins):
+    """Typed clients switch on UserError.code: the SDL gives it as the ErrorCode enum, with the
+    core's codes and the loaded plug-ins' codes, each with its Chinese description; a plug-in that
+    is not loaded adds none."""
+    from zhifa.plugins.ecology.error_codes import EcologyErrorCode
+    from zhifa.schema.build import build_schema
+
+    graph = build_schema(plugins)._schema
+    assert str(graph.type_map["UserError"].fields["code"].type) == "ErrorCode!"
+    values = graph.type_map["ErrorCode"].values
+    assert set(values) == {m.value for e in (*all_code_enums(), *plugins.error_code_enums()) for m in e}
+    assert values["LIMIT_ZERO"].description == EcologyErrorCode.LIMIT_ZERO.description and HAN.search(values["FORBIDDEN"].description)
+    without_ecology = build_schema(PluginManager(PluginsConfig(tuple(n for n in BUILTIN if n != "ecology"))).load())._schema
+    assert "LIMIT_ZERO" not in without_ecology.type_map["ErrorCode"].values and "FORBIDDEN" in without_ecology.type_map["ErrorCode"].values
+
+
 def test_every_declared_code_is_raised_by_a_test(request, plugins):
     """Run last (tests/conftest.py): a declared code no test raises is either untested or dead."""
     partial = partial_run(request.config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import uuid
@@ -9,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLEnumValue, GraphQLError, GraphQLSchema, GraphQLSyntaxError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import MaskErrors
@@ -23,15 +24,43 @@ log = logging.getLogger("zhifa")
 SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
+ERROR_CODE = "ErrorCode"  # the GraphQL enum's name; plug-ins' codes join it in `add_error_codes`
+
+
+def _enum_values(enums) -> dict[str, Any]:
+    return {m.value: strawberry.enum_value(m.value, description=m.description) for e in enums for m in e}
+
+
+ErrorCode = strawberry.enum(
+    enum.Enum(ERROR_CODE, dict(sorted(_enum_values(core_errors.all_code_enums()).items()))),
+    description="错误代码：核心各领域在 core/<领域>/error_codes.py 中声明，插件在其 GraphQLContribution.error_codes 中声明",
+)
+
+
 @strawberry.type(description="业务规则错误")
 class UserError:
     field: str | None = strawberry.field(description="出错的输入字段（如有）")
-    code: str = strawberry.field(description="稳定的错误代码，供前端判断")
+    code: ErrorCode = strawberry.field(description="稳定的错误代码，供前端判断")
     message: str = strawberry.field(description="中文错误说明")
 
 
+def add_error_codes(schema: GraphQLSchema, enums) -> None:
+    """Plug-ins' codes join the core's in the built schema's ErrorCode enum, like their fields join
+    Query and Mutation (a code declared twice was refused when the enums were indexed)."""
+    target = schema.type_map[ERROR_CODE]
+    for code in sorted({m.value for e in enums for m in e} - set(target.values)):
+        target.values[code] = GraphQLEnumValue(code, description=core_errors.declared(code).description)
+    target.values = dict(sorted(target.values.items()))
+    target.__dict__.pop("_value_lookup", None)  # graphql-core caches value -> name
+
+
+def user_error(code: str, message: str, field: str | None = None) -> UserError:
+    """A payload error; `code` must be declared (the enum serialises the plain string)."""
+    return UserError(field=field, code=core_errors.declared(code).value, message=message)
+
+
 def _convert(error: core_errors.UserError) -> UserError:
-    return UserError(field=error.field, code=error.code, message=error.message)
+    return user_error(error.code, error.message, error.field)
 
 
 async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[Any]]) -> tuple[Any, list[UserError]]:
@@ -46,11 +75,11 @@ async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[An
         return None, [_convert(exc)]
     except GraphQLError as exc:
         extensions = exc.extensions or {}
-        return None, [UserError(field=extensions.get("field"), code=extensions.get("code", "INVALID"), message=exc.message)]
+        return None, [user_error(extensions.get("code", "INVALID"), exc.message, extensions.get("field"))]
     except StaleDataError:
-        return None, [UserError(field=None, code="VERSION_CONFLICT", message="记录已被他人修改，请刷新后重试")]
+        return None, [user_error("VERSION_CONFLICT", "记录已被他人修改，请刷新后重试")]
     except IntegrityError:
-        return None, [UserError(field=None, code="CONFLICT", message="与已有记录冲突（可能已被同时登记），请刷新后重试")]
+        return None, [user_error("CONFLICT", "与已有记录冲突（可能已被同时登记），请刷新后重试")]
 
 
 class ErrorCodes(MaskErrors):
