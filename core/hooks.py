@@ -20,6 +20,18 @@ from zhifa.core.errors import UserError
 from zhifa.core.inspections.scenarios import ScenarioSpec, parse_scenarios
 
 PROJECT = "zhifa"
+
+# What a plug-in may import, module by module; everything else may change between releases. Each
+# name is documented in docs/plugin-hooks.md ("Public helpers"); tests/test_public_api.py checks
+# that, and that the built-in plug-ins import nothing else.
+PUBLIC_API: dict[str, tuple[str, ...]] = {
+    "zhifa.core.hooks": ("CaseAction", "CaseEvent", "DataPlugin", "Domain", "GraphQLContribution", "hookimpl"),
+    "zhifa.core.errors": ("CommonErrorCode", "ErrorCode", "UserError"),
+    "zhifa.core.money": ("decimal_places", "fen_to_yuan", "parse_amount", "round_fen"),
+    "zhifa.core.labels": ("LabeledEnum",),
+    "zhifa.core.models": ("Case",),
+    "zhifa.schema.public": ("CaseRef", "Money", "graphql_enum", "graphql_error", "planner", "selections", "to_core"),
+}
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 

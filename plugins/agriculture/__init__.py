@@ -14,7 +14,7 @@ from pathlib import Path
 from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
 from zhifa.core.labels import LabeledEnum
-from zhifa.core.money import fen_to_yuan, parse_amount
+from zhifa.core.money import fen_to_yuan
 
 __version__ = "1.0.0"
 

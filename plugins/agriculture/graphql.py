@@ -5,21 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
-
-from zhifa.core.money import parse_amount
 from zhifa.core.errors import UserError
-from zhifa.schema.kit.enums import graphql_enum, to_core
-from zhifa.schema.kit.scalars import Money
+from zhifa.core.money import parse_amount
+from zhifa.schema.public import Money, graphql_enum, graphql_error, to_core
 
 from . import SeedViolation as CoreSeedViolation
-from . import parse_amount, seed_fine_range
+from . import seed_fine_range
 
 SeedViolation = graphql_enum(CoreSeedViolation, "SeedViolation", "种子违法行为类别")
 
-
-def _graphql_error(error: UserError) -> GraphQLError:
-    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})
 
 
 @strawberry.type(description="种子法按货值金额确定的法定罚款幅度")
@@ -51,7 +45,7 @@ class AgricultureQuery:
         try:
             fine = seed_fine_range(parse_amount(goods_value_yuan, "goodsValueYuan"), to_core(CoreSeedViolation, kind))
         except UserError as error:
-            raise _graphql_error(error) from None
+            raise graphql_error(error) from None
         return AgricultureSeedFineRange(
             article=fine.article,
             goods_value=fine.goods_value,

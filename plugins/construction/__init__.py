@@ -14,7 +14,7 @@ from pathlib import Path
 
 from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
-from zhifa.core.money import decimal_places, parse_amount, round_fen
+from zhifa.core.money import decimal_places, round_fen
 
 __version__ = "1.0.0"
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
-
-from zhifa.core.money import parse_amount
 from zhifa.core.errors import UserError
-from zhifa.schema.kit.scalars import Money
+from zhifa.core.money import parse_amount
+from zhifa.schema.public import Money, graphql_error
 
 from . import construction_cost, parse_area, planning_fine
-
-
-def _graphql_error(error: UserError) -> GraphQLError:
-    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})
 
 
 @strawberry.type(description="建设工程造价估算：建筑面积 × 单方造价")
@@ -48,7 +42,7 @@ class ConstructionQuery:
         try:
             area, unit = parse_area(area_square_metres, "areaSquareMetres"), parse_amount(unit_cost_yuan, "unitCostYuan")
         except UserError as error:
-            raise _graphql_error(error) from None
+            raise graphql_error(error) from None
         return ConstructionCost(area_square_metres=format(area, "f"), unit_cost=unit, cost=construction_cost(area, unit))
 
     @strawberry.field(
@@ -68,7 +62,7 @@ class ConstructionQuery:
             cost = parse_amount(construction_cost_yuan, "constructionCostYuan")
             fine = planning_fine(cost, correctable, corrected)
         except UserError as error:
-            raise _graphql_error(error) from None
+            raise graphql_error(error) from None
         return ConstructionPlanningFine(
             construction_cost=cost,
             minimum=fine.minimum,

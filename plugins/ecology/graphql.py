@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
-from decimal import Decimal
-
 import strawberry
-from graphql import GraphQLError
-
 from zhifa.core.errors import UserError
+from zhifa.schema.public import graphql_error
 
 from . import BASIS, assess_exceedance, parse_quantity
 
@@ -17,9 +15,6 @@ from . import BASIS, assess_exceedance, parse_quantity
 def _plain(value: Decimal) -> str:
     return format(value, "f")
 
-
-def _graphql_error(error: UserError) -> GraphQLError:
-    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})
 
 
 @strawberry.type(description="超标程度评估：实测值相对排放标准限值的超标比例、倍数和裁量因子等级")
@@ -49,7 +44,7 @@ class EcologyQuery:
         try:
             result = assess_exceedance(parse_quantity(measured, "measured"), parse_quantity(limit, "limit"))
         except UserError as error:
-            raise _graphql_error(error) from None
+            raise graphql_error(error) from None
         return EcologyExceedance(
             measured=_plain(result.measured),
             limit=_plain(result.limit),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.hooks import DataPlugin, Domain, GraphQLContribution, hookimpl
-from zhifa.core.money import fen_to_yuan, parse_amount
+from zhifa.core.money import fen_to_yuan
 
 from .error_codes import MarketErrorCode
 

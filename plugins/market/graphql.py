@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
-
-from zhifa.core.money import parse_amount
 from zhifa.core.errors import UserError
-from zhifa.schema.kit.scalars import Money
+from zhifa.core.money import parse_amount
+from zhifa.schema.public import Money, graphql_error
 
 from . import food_fine_range
-
-
-def _graphql_error(error: UserError) -> GraphQLError:
-    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})
 
 
 @strawberry.type(description="食品安全法按货值金额确定的法定罚款幅度")
@@ -46,7 +40,7 @@ class MarketQuery:
         try:
             fine = food_fine_range(parse_amount(goods_value_yuan, "goodsValueYuan"), article)
         except UserError as error:
-            raise _graphql_error(error) from None
+            raise graphql_error(error) from None
         return MarketFoodFineRange(
             article=article,
             goods_value=fine.goods_value,

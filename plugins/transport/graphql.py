@@ -6,16 +6,14 @@ from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
-from graphql import GraphQLError
-
 from zhifa.core.errors import UserError
-from zhifa.schema.cases.types import CASE, Case
-from zhifa.schema.kit.connections import planner
+from zhifa.core.models import Case
+from zhifa.schema.public import CaseRef, graphql_error, planner, selections
 
 from . import PLATE_FACT, SEPARATORS, parse_plate
 
 MAX_CASES = 100
-cases = CASE.table
+cases = Case.__table__
 
 
 def stored_plate() -> sa.ColumnElement[str]:
@@ -48,13 +46,12 @@ class TransportQuery:
         self,
         info: strawberry.Info,
         plate: Annotated[str, strawberry.argument(description="机动车号牌号码，如 \"浙L12345\"、新能源 \"浙LD12345\"")],
-    ) -> list[Case]:
+    ) -> list[CaseRef]:
         try:
             canonical = parse_plate(plate, "plate")
         except UserError as error:
-            raise GraphQLError(error.message, extensions={"code": error.code, "field": error.field}) from None
-        info.context.access.require(CASE.name)
-        selections = [s for f in info.selected_fields for s in f.selections]
+            raise graphql_error(error) from None
+        info.context.access.require("Case")
         async with planner(info) as plan:  # the viewer's jurisdiction applies to the cases and what they link to
-            pairs = await plan.rows(CASE, plan.scoped(CASE, cases_by_plate(canonical)), selections)
+            pairs = await plan.rows("Case", plan.scoped("Case", cases_by_plate(canonical)), selections(info))
         return [case for case, _ in pairs]

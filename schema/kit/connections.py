@@ -29,7 +29,8 @@ async def planner(info: strawberry.Info) -> AsyncIterator[Planner]:
         await context.access.record_reads(session)
 
 
-def _selections(info: strawberry.Info) -> list:
+def selections(info: strawberry.Info) -> list:
+    """The sub-selections of the field being resolved (fragments not yet flattened)."""
     return [s for f in info.selected_fields for s in f.selections]
 
 
@@ -43,14 +44,14 @@ async def connection(
 ) -> Connection:
     kind = info.context.access.kinds[kind] if isinstance(kind, str) else kind
     info.context.access.require(kind.name)
-    selections = _selections(info)
-    node_selection = child_selections(selections, "edges", "node") or []
+    selected = selections(info)
+    node_selection = child_selections(selected, "edges", "node") or []
     async with planner(info) as plan:
         base = plan.scoped(kind, sa.select(kind.table).where(*where))
         stmt, size = keyset(base, order, descending, page)
         pairs = await plan.rows(kind, stmt, node_selection, shown=size)
         total = 0
-        if "totalCount" in merge_selections(selections):
+        if "totalCount" in merge_selections(selected):
             total = await plan.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     keys = [tuple(getattr(row, c.key) for c in order) for _, row in pairs]
     return make_connection([obj for obj, _ in pairs], keys, size, page, total)
@@ -58,8 +59,8 @@ async def connection(
 
 async def one(info: strawberry.Info, kind: Kind | str, key: Any, *path: str) -> Any | None:
     """One object by id if the viewer may see it, with what the selection under `path` asks for."""
-    selections = _selections(info)
-    nested = child_selections(selections, *path) if path else selections
+    selected = selections(info)
+    nested = child_selections(selected, *path) if path else selected
     async with planner(info) as plan:
         found = await plan.by_ids(kind, [key], nested or [])
     return found.get(key)
