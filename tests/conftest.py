@@ -191,7 +191,7 @@ def _reuse_built_schemas():
     """Every app a test creates builds the same strawberry schema (a tenth of a second each):
     `create_app` gets it built once per plug-in manager and mode, and built afresh whenever any
     module-level name of the schema or plug-in packages is no longer the same object (a test that
-    monkeypatches `schema.build.Query`, say, gets its own build, as before)."""
+    monkeypatches `zhifa.schema.build.Query`, say, gets its own build, as before)."""
     import zhifa.schema.http.app
 
     build = zhifa.schema.http.app.build_schema

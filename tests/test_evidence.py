@@ -1,6 +1,5 @@
 """Evidence and the full-process record: uploads over HTTP into the content-addressed store, the
-custody chain, the case timeline and the audit chain, on the real app (routes added as schema.app
-will add them)."""
+custody chain, the case timeline and the audit chain, on the real app."""
 
 from __future__ import annotations
 

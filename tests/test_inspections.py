@@ -2,9 +2,6 @@
 yearly ceiling are respected, "inspect once" merges checklists into one visit, reduction figures
 match a hand calculation, failed points open case leads, and the public sees only published,
 redacted results. Pure rules directly; features through GraphQL over the real ASGI app.
-
-The inspection roots are merged into the schema the way a plug-in contributes GraphQL fields,
-so these tests run whether or not schema.query already inherits the mixins.
 """
 
 from __future__ import annotations

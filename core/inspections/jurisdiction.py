@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from zhifa.core.inspections.models import MergedVisit
 
-KINDS = frozenset({"InspectionPlan", "Inspection"})
 
 
 def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID] | None) -> list[sa.ColumnElement[bool]]:

@@ -244,7 +244,6 @@ def problem_overdue(status: P, due_on: dt.date, as_of: dt.date) -> bool:
 # --- who reads what ------------------------------------------------------------------------------
 
 LETTER, LETTER_EVENT, CAMPAIGN, PROBLEM = "SupervisionLetter", "SupervisionLetterEvent", "RectificationCampaign", "RectificationProblem"
-KINDS = frozenset({LETTER, LETTER_EVENT, CAMPAIGN, PROBLEM})
 
 
 def letter_visible(table: sa.Table, agencies: frozenset[uuid.UUID]) -> sa.ColumnElement[bool]:

@@ -9,7 +9,7 @@ agencies, recording the findings and the score. Services over a session; the dra
 - A reviewer is never from the agency under review nor a handling officer of the case (CaseOfficer);
   the drawn cases go to the eligible reviewers in turn, the least loaded first.
 
-Who may read reviews (decided here as SQL predicates, applied by schema/access.py):
+Who may read reviews (decided here as SQL predicates, the GraphQL kinds' row rules):
 a supervisor reads the samples its bureau organised and the reviews of every agency in its
 reach; the staff of an agency read (never write) the reviews of their agency's cases and those
 below it; an assigned reviewer reads the reviews assigned to them and their samples.
@@ -36,7 +36,6 @@ from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import CaseReview, ReviewFinding, SamplePurpose, SupervisionSample
 from zhifa.core.supervision.rubric import Finding, Rubric, Score, from_mapping, score
 
-KINDS = frozenset({"ReviewSample", "CaseReview"})
 
 
 def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID] | None, officer_id: uuid.UUID | None) -> list[sa.ColumnElement[bool]]:

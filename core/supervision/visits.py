@@ -47,9 +47,7 @@ from zhifa.core.supervision.models import ReturnVisit, SamplePurpose, Supervisio
 
 LUOYANG = "《洛阳市提升行政执法质量三年行动实施方案》第7项"
 
-# --- who reads what (SQL predicates over the viewer's reach, for schema.access) ------------------
-
-KINDS = frozenset({"ReturnVisitSample", "ReturnVisit", "OutsideSupervisor"})
+# --- who reads what (SQL predicates over the viewer's reach, the kinds' row rules) ---------------
 
 
 def where(
