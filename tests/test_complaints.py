@@ -553,8 +553,8 @@ def test_every_refusal_code_in_the_module_is_exercised_by_a_test():
     """A code added to the complaint rules without a test expecting it fails here."""
     root = Path(__file__).resolve().parent.parent
     sources = [root / "core/complaints/rules.py", root / "core/complaints/service.py", root / "core/complaints/policy.py", *(root / "schema/complaints").glob("*.py")]
-    raised = {c for p in sources for c in re.findall(r'(?:UserError|RuleError)\(\s*"([A-Z_]+)"', p.read_text(encoding="utf-8"))}
-    raised |= {c for p in sources for c in re.findall(r'"code": "([A-Z_]+)"', p.read_text(encoding="utf-8"))}
+    raised = {c for p in sources for c in re.findall(r'(?:UserError|RuleError)\(\s*(?:"|\w*ErrorCode\.)([A-Z_]+)', p.read_text(encoding="utf-8"))}
+    raised |= {c for p in sources for c in re.findall(r'"code": (?:"|\w*ErrorCode\.)([A-Z_]+)', p.read_text(encoding="utf-8"))}
     here = Path(__file__).read_text(encoding="utf-8")
     missing = {c for c in raised if f'"{c}"' not in here.replace(f'"{c}": ', "")}
     assert raised and not missing, missing

@@ -28,7 +28,7 @@ from zhifa.schema.kit.access import Access
 from zhifa.schema.http.app import create_app
 from zhifa.schema.kit.auth import TokenVerifier
 from zhifa.schema.kit.context import Context
-from zhifa.schema.evidence.types import EvidenceMutations, EvidenceQueries
+from zhifa.schema.evidence.api import EvidenceMutations, EvidenceQueries
 from zhifa.schema.kit.relay import global_id, parse_global_id
 from conftest import settings_for
 

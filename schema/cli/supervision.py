@@ -17,6 +17,7 @@ from rich.console import Console
 from zhifa.core.access.viewer import descendants
 from zhifa.core.config import Settings
 from zhifa.core.errors import UserError
+from zhifa.core.people.error_codes import PeopleErrorCode
 
 supervision_app = typer.Typer(help="执法监督：责任制统计台账等", no_args_is_help=True)
 console = Console()
@@ -63,7 +64,7 @@ async def _export(settings: Settings, period, region: str | None, out: Path) -> 
                 regions = {r.id: r for r in (await session.execute(sa.select(Region.id, Region.parent_id, Region.code))).all()}
                 root = [r.id for r in regions.values() if r.code == region]
                 if not root:
-                    raise UserError("REGION_NOT_FOUND", f"没有代码为 {region} 的行政区划", "region")
+                    raise UserError(PeopleErrorCode.REGION_NOT_FOUND, f"没有代码为 {region} 的行政区划", "region")
                 below = descendants(root, {r.id: r.parent_id for r in regions.values()})
                 scope = (await session.execute(sa.select(Agency.id).where(Agency.region_id.in_(below)))).scalars().all()
             found = await responsibility_ledger(session, scope, period)

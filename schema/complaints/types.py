@@ -1,6 +1,5 @@
-"""Complaints and reports (投诉举报) in GraphQL: the ledger as a Relay connection with deadline and
-overdue filters, one complaint, the ledger's summary counts, and the acts from registration to
-closing (不解决不销号).
+"""Complaints and reports (投诉举报) in GraphQL: the object types, their planner kinds and the
+row rule.
 
 The complainant's identity is decided per row by `core.complaints.rules.disclosure`: in clear (and
 the read recorded) for an officer, head or legal reviewer of the handling agency — for the named
@@ -11,28 +10,23 @@ Nothing that concerns the accused (the entity, its cases, anything public) leads
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import uuid
 from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
-from zhifa.core.access.viewer import Role, Scope, Viewer, descendants
+from zhifa.core.access.viewer import Scope, Viewer
 from zhifa.core.clock import legal_today
 from zhifa.core.complaints import models as m
 from zhifa.core.complaints import rules, service
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
 from zhifa.core.entities.masking import mask_id_number, mask_phone
-from zhifa.core.errors import UserError as RuleError
-from zhifa.core.models import Agency as AgencyRow
-from zhifa.schema.kit.access import Access, RowRule, forbidden
-from zhifa.schema.kit.connections import connection, contains, decode_id, one, planner
-from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
-from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.planner import Kind, Planner, Relation
-from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.access import Access, RowRule
+from zhifa.schema.kit.enums import from_core, graphql_enum
+from zhifa.schema.kit.errors import UserError
+from zhifa.schema.kit.planner import Kind, Relation
+from zhifa.schema.kit.relay import Node, global_id
 
 AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
@@ -207,7 +201,6 @@ def show_complainant(access: Access, obj: Complaint, row, selected: frozenset[st
     obj.complainant = Complainant(disclosure=IdentityDisclosure(level.value), name=name, phone=phone, id_number=id_number)
 
 
-
 def _event(r) -> ComplaintEvent:
     return ComplaintEvent(seq=r.seq, kind=r.kind, on=r.happened_on, at=r.at, actor=r.actor, data=r.data)
 
@@ -259,85 +252,6 @@ COMPLAINT = Kind(
 )
 
 
-# --- reading ----------------------------------------------------------------------------------
-
-
-@strawberry.input(description="投诉举报筛选")
-class ComplaintFilter:
-    status: list[ComplaintStatus] | None = strawberry.field(default=None, description="任一状态")
-    kind: ComplaintKind | None = None
-    channel: list[ComplaintChannel] | None = strawberry.field(default=None, description="任一渠道")
-    agency_id: strawberry.ID | None = strawberry.field(default=None, description="承办机关")
-    domain: str | None = None
-    subject_entity_id: strawberry.ID | None = None
-    received_from: dt.date | None = strawberry.field(default=None, description="收到日期不早于")
-    received_to: dt.date | None = strawberry.field(default=None, description="收到日期不晚于")
-    overdue: bool | None = strawberry.field(default=None, description="true：有逾期未完成的期限（受理答复或办结）；false：没有")
-    as_of: dt.date | None = strawberry.field(default=None, description="判断逾期的日期，默认今天（可查某日的逾期台账）")
-    search: str | None = strawberry.field(default=None, description="在登记编号、来源编号、被投诉举报对象和内容中查找")
-    complainant_phone: str | None = strawberry.field(
-        default=None, description="按投诉举报人电话精确查找（仅在本人可见身份全文的件中查找）"
-    )
-
-
-@strawberry.enum(description="投诉举报排序")
-class ComplaintOrder(enum.Enum):
-    RECEIVED_AT_DESC = strawberry.enum_value("received_at_desc", description="收到时间由新到旧")
-    RECEIVED_AT_ASC = strawberry.enum_value("received_at_asc", description="收到时间由旧到新")
-    HANDLING_DUE_ASC = strawberry.enum_value("handling_due_asc", description="办结期限由近到远")
-
-
-ORDERS = {
-    ComplaintOrder.RECEIVED_AT_DESC: (complaints.c.received_at, True),
-    ComplaintOrder.RECEIVED_AT_ASC: (complaints.c.received_at, False),
-    ComplaintOrder.HANDLING_DUE_ASC: (complaints.c.handling_due_on, False),
-}
-
-
-def filter_clauses(info: strawberry.Info, f: ComplaintFilter) -> list[sa.ColumnElement[bool]]:
-    c, where = complaints.c, []
-    if f.status:
-        where.append(c.status.in_([s.value for s in f.status]))
-    if f.kind:
-        where.append(c.kind == f.kind.value)
-    if f.channel:
-        where.append(c.channel.in_([ch.value for ch in f.channel]))
-    if f.agency_id:
-        where.append(c.agency_id == decode_id(f.agency_id, "Agency", "filter.agencyId"))
-    if f.domain:
-        where.append(c.domain_code == f.domain)
-    if f.subject_entity_id:
-        where.append(c.subject_entity_id == decode_id(f.subject_entity_id, "Entity", "filter.subjectEntityId"))
-    if f.received_from:
-        where.append(c.received_on >= f.received_from)
-    if f.received_to:
-        where.append(c.received_on <= f.received_to)
-    if f.overdue is not None:
-        late = rules.overdue_clause(complaints, f.as_of or legal_today())
-        where.append(late if f.overdue else sa.not_(late))
-    if f.search:
-        where.append(sa.or_(*(contains(col, f.search) for col in (c.number, c.external_number, c.subject_name, c.content))))
-    if f.complainant_phone is not None:
-        digest = info.context.access.key.lookup("".join(f.complainant_phone.split()))
-        where.append(sa.and_(c.complainant_phone_digest == digest, rules.clear_identity_clause(info.context.access.viewer, complaints)))
-    return where
-
-
-async def resolve_complaints(
-    info: strawberry.Info, filter: ComplaintFilter | None, order: ComplaintOrder, page: PageRequest
-) -> Connection[Complaint]:
-    where = filter_clauses(info, filter or ComplaintFilter())
-    column, descending = ORDERS[order]
-    result = await connection(info, COMPLAINT, where, (column, complaints.c.id), descending, page)
-    return result
-
-
-async def resolve_complaint(info: strawberry.Info, id: strawberry.ID) -> Complaint | None:
-    info.context.access.require("Complaint")
-    found = await one(info, COMPLAINT, decode_id(id, "Complaint", "id"))
-    return found
-
-
 @strawberry.type(description="台账中某一渠道的件数")
 class ChannelCount:
     channel: ComplaintChannel
@@ -366,339 +280,7 @@ class ComplaintLedger:
     by_channel: list[ChannelCount]
 
 
-def _count(condition) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-async def resolve_ledger(
-    info: strawberry.Info, agency_id: strawberry.ID, from_: dt.date, to: dt.date, as_of: dt.date | None
-) -> ComplaintLedger:
-    """One agency's ledger, its subordinate agencies included, within the viewer's reach."""
-    access = info.context.access
-    access.require("Complaint")
-    key = decode_id(agency_id, "Agency", "agencyId")
-    if to < from_:
-        raise GraphQLError("统计期的结束日早于开始日", extensions={"code": "DATE_RANGE_INVALID", "field": "to"})
-    as_of = as_of or legal_today()
-    c = complaints.c
-    async with planner(info) as plan:
-        reach = access.reach.agencies if access.reach else frozenset()
-        if reach is not None and key not in reach:
-            raise forbidden("该机关不在本账号的管辖范围内")
-        tree = descendants([key], {r.id: r.parent_id for r in await plan.session.execute(sa.select(AgencyRow.id, AgencyRow.parent_id))})
-        scope = [c.agency_id.in_(tree), c.received_on >= from_, c.received_on <= to, *access.where("Complaint", complaints)]
-        late = rules.overdue_clause(complaints, as_of)
-        closed = sa.and_(c.closed_on.is_not(None), c.closed_on <= as_of)
-        replied = sa.and_(c.replied_on.is_not(None), c.replied_on <= as_of)
-        resolved = sa.and_(c.resolved_on.is_not(None), c.resolved_on <= as_of)
-        totals = (await plan.session.execute(sa.select(
-            sa.func.count(),
-            _count(replied), _count(sa.and_(replied, c.replied_on <= c.reply_due_on)),
-            _count(resolved), _count(sa.and_(resolved, c.resolved_on <= c.handling_due_on)),
-            _count(closed), _count(late), _count(c.reopened_count > 0),
-            *(_count(c.satisfaction == s.value) for s in m.Satisfaction),
-        ).where(*scope))).one()
-        channels = (await plan.session.execute(
-            sa.select(c.channel, sa.func.count(), _count(late)).where(*scope).group_by(c.channel).order_by(c.channel)
-        )).all()
-    received, n_replied, n_replied_ok, n_resolved, n_resolved_ok, n_closed, n_late, n_reopened, *sat = (int(v) for v in totals)
-    return ComplaintLedger(
-        from_=from_, to=to, as_of=as_of, received=received, replied=n_replied, replied_on_time=n_replied_ok,
-        resolved=n_resolved, resolved_on_time=n_resolved_ok, closed=n_closed, open=received - n_closed, overdue_open=n_late,
-        reopened=n_reopened, satisfied=sat[0], basically_satisfied=sat[1], unsatisfied=sat[2], unreachable=sat[3],
-        by_channel=[ChannelCount(channel=from_core(ComplaintChannel, m.ComplaintChannel(ch)), received=int(n), overdue_open=int(o)) for ch, n, o in channels],
-    )
-
-
-# --- acting -----------------------------------------------------------------------------------
-
-
-@strawberry.input(description="登记投诉举报")
-class RegisterComplaintInput:
-    kind: ComplaintKind
-    channel: ComplaintChannel
-    agency_id: strawberry.ID = strawberry.field(description="接收登记的机关（交办前即承办机关）")
-    content: str = strawberry.field(description="反映的事实和请求")
-    subject_name: str = strawberry.field(default="", description="被投诉举报对象名称（姓名）；选了已登记的相对人时可不填")
-    subject_address: str = ""
-    subject_entity_id: strawberry.ID | None = None
-    domain: str | None = strawberry.field(default=None, description="涉及的执法领域代码")
-    external_number: str | None = strawberry.field(default=None, description="来源编号（12345 热线件必填工单号）")
-    received_at: dt.datetime | None = strawberry.field(default=None, description="收到时间（须带时区），默认现在")
-    complainant_name: str | None = strawberry.field(default=None, description="投诉举报人姓名（加密保存）")
-    complainant_phone: str | None = strawberry.field(default=None, description="联系电话（加密保存）")
-    complainant_id_number: str | None = strawberry.field(default=None, description="公民身份号码（加密保存）")
-    confidential: bool = strawberry.field(default=False, description="投诉举报人要求身份仅对承办人公开")
-    handler_id: strawberry.ID | None = strawberry.field(default=None, description="承办人；默认登记人（本机关执法人员登记时）")
-
-
-@strawberry.input(description="交办投诉举报（有处理权限的机关）")
-class AssignComplaintInput:
-    complaint_id: strawberry.ID
-    agency_id: strawberry.ID
-    handler_id: strawberry.ID | None = strawberry.field(default=None, description="承办人（须为承办机关人员）")
-    note: str = ""
-    on: dt.date | None = strawberry.field(default=None, description="交办日期，默认今天")
-    version: int | None = None
-
-
-@strawberry.input(description="受理答复（程序性答复）")
-class ReplyComplaintInput:
-    complaint_id: strawberry.ID
-    accepted: bool = strawberry.field(description="true：受理；false：不予受理（须说明理由，并即告办结）")
-    text: str
-    on: dt.date | None = None
-    version: int | None = None
-
-
-@strawberry.input(description="办结（实质性办理结果）")
-class ResolveComplaintInput:
-    complaint_id: strawberry.ID
-    result: str
-    on: dt.date | None = None
-    version: int | None = None
-
-
-@strawberry.input(description="回访并记录满意度")
-class ComplaintFeedbackInput:
-    complaint_id: strawberry.ID
-    satisfaction: Satisfaction
-    comment: str = strawberry.field(default="", description="不满意的须记录理由")
-    on: dt.date | None = None
-    version: int | None = None
-
-
-@strawberry.input(description="销号")
-class CloseComplaintInput:
-    complaint_id: strawberry.ID
-    head_review: str | None = strawberry.field(
-        default=None, description="不满意件（重办次数已用完）由负责人填写审核意见：诉求已依法处理的理由"
-    )
-    on: dt.date | None = None
-    version: int | None = None
-
-
-@strawberry.input(description="关联案件或检查（二选一）")
-class LinkComplaintInput:
-    complaint_id: strawberry.ID
-    case_id: strawberry.ID | None = None
-    inspection_id: strawberry.ID | None = None
-    on: dt.date | None = None
-    version: int | None = None
-
-
 @strawberry.type(description="投诉举报操作的结果")
 class ComplaintPayload:
     complaint: Complaint | None
     errors: list[UserError]
-
-
-def _in_reach(access: Access, agency_id: uuid.UUID) -> bool:
-    agencies = access.reach.agencies if access.reach else frozenset()
-    return agencies is None or agency_id in agencies
-
-
-async def _visible(session, access: Access, complaint_id: uuid.UUID) -> m.Complaint:
-    if not access.readable("Complaint") or not await Planner(session, access).exists(COMPLAINT, complaint_id):
-        raise RuleError("COMPLAINT_NOT_FOUND", "投诉举报不存在或不在本机关管辖范围内", "complaintId")
-    return await session.get(m.Complaint, complaint_id)
-
-
-async def _payload(info: strawberry.Info, work) -> ComplaintPayload:
-    key, errors = await run_mutation(info, work)
-    complaint = await one(info, COMPLAINT, key, "complaint") if key else None
-    return ComplaintPayload(complaint=complaint, errors=errors)
-
-
-async def resolve_register(info: strawberry.Info, input: RegisterComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        access = info.context.access
-        access.require_staff()
-        agency_id = decode_id(input.agency_id, "Agency", "agencyId")
-        if not _in_reach(access, agency_id):
-            raise RuleError("FORBIDDEN", "只能以本机关或所属下级机关的名义登记", "agencyId")
-        subject = decode_id(input.subject_entity_id, "Entity", "subjectEntityId")
-        if subject is not None and not await Planner(session, access).exists("Entity", subject):
-            raise RuleError("ENTITY_NOT_FOUND", "被投诉举报的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
-        viewer = access.viewer
-        handler = decode_id(input.handler_id, "Officer", "handlerId")
-        if handler is None and viewer.officer_id and viewer.agency_id == agency_id and viewer.has(*rules.HANDLING_ROLES):
-            handler = viewer.officer_id
-        new = service.NewComplaint(
-            kind=to_core(m.ComplaintKind, input.kind),
-            channel=to_core(m.ComplaintChannel, input.channel),
-            agency_id=agency_id,
-            received_at=input.received_at or dt.datetime.now(dt.UTC),
-            content=input.content,
-            subject_name=input.subject_name,
-            subject_address=input.subject_address,
-            subject_entity_id=subject,
-            domain_code=input.domain,
-            external_number=input.external_number,
-            complainant_name=input.complainant_name,
-            complainant_phone=input.complainant_phone,
-            complainant_id_number=input.complainant_id_number,
-            confidential=input.confidential,
-            handler_id=handler,
-        )
-        return (await service.register(session, info.context.actor, new, access.key, today=legal_today(),
-                                       policy=DEFAULT_COMPLAINT_POLICY, calendar=info.context.calendar)).id
-
-    return await _payload(info, work)
-
-
-async def resolve_assign(info: strawberry.Info, input: AssignComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        access = info.context.access
-        access.require_staff()
-        complaint = await _visible(session, access, decode_id(input.complaint_id, "Complaint", "complaintId"))
-        if not _in_reach(access, complaint.agency_id):
-            raise RuleError("FORBIDDEN", "只有承办机关或其上级机关可以交办", "complaintId")
-        target = decode_id(input.agency_id, "Agency", "agencyId")
-        own = await session.get(AgencyRow, access.viewer.agency_id) if access.viewer.agency_id else None
-        upward = own is not None and own.parent_id == target  # 报请上级机关处理（投诉举报办法第十二条第三款）
-        if not (_in_reach(access, target) or upward):
-            raise RuleError("FORBIDDEN", "只能交办给本机关、所属下级机关，或报请直接上级机关处理", "agencyId")
-        return (await service.assign(
-            session, info.context.actor, complaint.id, target, input.on or legal_today(), today=legal_today(),
-            handler_id=decode_id(input.handler_id, "Officer", "handlerId"), note=input.note, version=input.version,
-            policy=DEFAULT_COMPLAINT_POLICY, calendar=info.context.calendar,
-        )).id
-
-    return await _payload(info, work)
-
-
-async def _as_handler(session, info: strawberry.Info, complaint_gid: strawberry.ID) -> m.Complaint:
-    access = info.context.access
-    complaint = await _visible(session, access, decode_id(complaint_gid, "Complaint", "complaintId"))
-    access.require_enforcer_of(complaint.agency_id)
-    return complaint
-
-
-async def resolve_reply(info: strawberry.Info, input: ReplyComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        complaint = await _as_handler(session, info, input.complaint_id)
-        return (await service.reply(session, info.context.actor, complaint.id, input.accepted, input.text,
-                                    input.on or legal_today(), today=legal_today(), version=input.version)).id
-
-    return await _payload(info, work)
-
-
-async def resolve_resolve(info: strawberry.Info, input: ResolveComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        complaint = await _as_handler(session, info, input.complaint_id)
-        return (await service.resolve(session, info.context.actor, complaint.id, input.result,
-                                      input.on or legal_today(), today=legal_today(), version=input.version)).id
-
-    return await _payload(info, work)
-
-
-async def resolve_feedback(info: strawberry.Info, input: ComplaintFeedbackInput) -> ComplaintPayload:
-    async def work(session):
-        access = info.context.access
-        access.require_staff()  # 回访 is desk work: auxiliary staff may record it
-        complaint = await _visible(session, access, decode_id(input.complaint_id, "Complaint", "complaintId"))
-        if not _in_reach(access, complaint.agency_id):
-            raise RuleError("FORBIDDEN", "只有承办机关或其上级机关可以回访", "complaintId")
-        return (await service.record_feedback(
-            session, info.context.actor, complaint.id, to_core(m.Satisfaction, input.satisfaction), input.comment,
-            input.on or legal_today(), today=legal_today(), version=input.version,
-            policy=DEFAULT_COMPLAINT_POLICY, calendar=info.context.calendar,
-        )).id
-
-    return await _payload(info, work)
-
-
-async def resolve_close(info: strawberry.Info, input: CloseComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        complaint = await _as_handler(session, info, input.complaint_id)
-        return (await service.close(
-            session, info.context.actor, complaint.id, input.on or legal_today(), today=legal_today(),
-            viewer_is_head=info.context.access.viewer.has(Role.AGENCY_HEAD), head_review=input.head_review, version=input.version,
-        )).id
-
-    return await _payload(info, work)
-
-
-async def resolve_link(info: strawberry.Info, input: LinkComplaintInput) -> ComplaintPayload:
-    async def work(session):
-        complaint = await _as_handler(session, info, input.complaint_id)
-        if (input.case_id is None) == (input.inspection_id is None):
-            raise RuleError("LINK_TARGET_REQUIRED", "请指定关联的案件或检查（二选一）", "caseId")
-        if input.case_id is not None:
-            kind, target = "case", decode_id(input.case_id, "Case", "caseId")
-            if not await Planner(session, info.context.access).exists("Case", target):
-                raise RuleError("CASE_NOT_FOUND", "案件不存在或不在本机关管辖范围内", "caseId")
-        else:
-            kind, target = "inspection", decode_id(input.inspection_id, "Inspection", "inspectionId")
-            if not await Planner(session, info.context.access).exists("Inspection", target):
-                raise RuleError("INSPECTION_NOT_FOUND", "检查不存在或不在本机关管辖范围内", "inspectionId")
-        return (await service.link(session, info.context.actor, complaint.id, kind, target,
-                                   input.on or legal_today(), today=legal_today(), version=input.version)).id
-
-    return await _payload(info, work)
-
-
-PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
-
-
-@strawberry.type
-class ComplaintQueries:
-    @strawberry.field(description=f"投诉举报台账（含逾期筛选）。{PAGE_ARGS}")
-    async def complaints(
-        self,
-        info: strawberry.Info,
-        filter: ComplaintFilter | None = None,
-        order: ComplaintOrder = ComplaintOrder.RECEIVED_AT_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Complaint]:
-        return await resolve_complaints(info, filter, order, PageRequest(first, after, last, before))
-
-    @strawberry.field(description="按全局 ID 取一件投诉举报")
-    async def complaint(self, info: strawberry.Info, id: strawberry.ID) -> Complaint | None:
-        return await resolve_complaint(info, id)
-
-    @strawberry.field(description="投诉举报台账汇总：某机关（含下级机关）统计期内收到的件及截至统计日的办理、按期、逾期和满意度")
-    async def complaint_ledger(
-        self,
-        info: strawberry.Info,
-        agency_id: strawberry.ID,
-        from_: Annotated[dt.date, strawberry.argument(name="from", description="统计期开始日（收到日期）")],
-        to: Annotated[dt.date, strawberry.argument(description="统计期结束日（收到日期）")],
-        as_of: dt.date | None = None,
-    ) -> ComplaintLedger:
-        return await resolve_ledger(info, agency_id, from_, to, as_of)
-
-
-@strawberry.type
-class ComplaintMutations:
-    @strawberry.mutation(description="登记投诉举报：编号、加密保存投诉举报人身份、计算受理答复和办结期限")
-    async def register_complaint(self, info: strawberry.Info, input: RegisterComplaintInput) -> ComplaintPayload:
-        return await resolve_register(info, input)
-
-    @strawberry.mutation(description="交办给有处理权限的机关（可指定承办人）；承办机关自收到之日起重新计算期限")
-    async def assign_complaint(self, info: strawberry.Info, input: AssignComplaintInput) -> ComplaintPayload:
-        return await resolve_assign(info, input)
-
-    @strawberry.mutation(description="受理答复：七个工作日内作出受理或者不予受理的决定并告知（投诉举报办法第十四条）")
-    async def reply_complaint(self, info: strawberry.Info, input: ReplyComplaintInput) -> ComplaintPayload:
-        return await resolve_reply(info, input)
-
-    @strawberry.mutation(description="办结：记录实质性办理结果")
-    async def resolve_complaint(self, info: strawberry.Info, input: ResolveComplaintInput) -> ComplaintPayload:
-        return await resolve_resolve(info, input)
-
-    @strawberry.mutation(description="回访并记录满意度；不满意的退回重办（重办次数由配置设定）")
-    async def record_complaint_feedback(self, info: strawberry.Info, input: ComplaintFeedbackInput) -> ComplaintPayload:
-        return await resolve_feedback(info, input)
-
-    @strawberry.mutation(description="销号：须已办结并回访（不解决不销号）；不满意件须负责人审核")
-    async def close_complaint(self, info: strawberry.Info, input: CloseComplaintInput) -> ComplaintPayload:
-        return await resolve_close(info, input)
-
-    @strawberry.mutation(description="关联案件或检查；已受理的件由此进入办理中")
-    async def link_complaint(self, info: strawberry.Info, input: LinkComplaintInput) -> ComplaintPayload:
-        return await resolve_link(info, input)

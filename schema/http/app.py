@@ -16,16 +16,18 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from zhifa.core.cases.calendar import load_calendar
+from zhifa.core.cases.policy import load_policy
 from zhifa.core.catalog.sync import pending_changes
 from zhifa.core.config import Settings
 from zhifa.core.db import make_engine, session_factory
 from zhifa.core.entities.crypto import DataKey
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.evidence.store import EvidenceStore
 from zhifa.core.plugin_manager import PluginManager, PluginsConfig
 from zhifa.core.supervision.rubric import rubric_in_force
 from zhifa.schema.api import KINDS
 from zhifa.schema.build import build_schema
-from zhifa.schema.evidence.types import (
+from zhifa.schema.evidence.endpoints import (
     UploadAwareBodyLimit,
     evidence_routes,
     upload_limit,
@@ -62,7 +64,7 @@ class GraphQLApp(GraphQL):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
-            code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
+            code = getattr(exc, "code", None) or HTTP_CODES.get(exc.status_code, CommonErrorCode.BAD_REQUEST)
             response = refuse(exc.status_code, code, exc.reason)
         await response(scope, receive, send)
 
@@ -79,7 +81,7 @@ class GraphQLApp(GraphQL):
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "请求中的 JSON 应为对象（GraphQL 请求）")
         if _holds_nul(value):
-            raise CodedHTTPException(400, "INVALID_CHARACTER", NUL_MESSAGE)
+            raise CodedHTTPException(400, CommonErrorCode.INVALID_CHARACTER, NUL_MESSAGE)
         return value
 
 
@@ -105,7 +107,13 @@ def _holds_nul(value: object) -> bool:
     return False
 
 
-HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+HTTP_CODES = {
+    400: CommonErrorCode.BAD_REQUEST,
+    404: CommonErrorCode.NOT_FOUND,
+    405: CommonErrorCode.METHOD_NOT_ALLOWED,
+    413: CommonErrorCode.PAYLOAD_TOO_LARGE,
+    415: CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 def create_app(settings: Settings | None = None, plugins: PluginManager | None = None) -> Starlette:
@@ -116,6 +124,7 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     key = DataKey.from_hex(settings.data_key_hex())
     verifier = TokenVerifier(settings)
     calendar = load_calendar(settings.holidays_file)
+    policy = load_policy(settings.case_policy_file)  # the deployment's case policy: a bad file stops start-up (POLICY_INVALID)
     rubric_in_force(settings.review_rubric_file)  # 案卷评查标准, read once: a bad file stops start-up (RUBRIC_INVALID)
     evidence_store = EvidenceStore.from_env()  # ZHIFA_EVIDENCE_DIR (./var/evidence), ZHIFA_EVIDENCE_MAX_BYTES
 
@@ -123,7 +132,7 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
         return Access(viewer, key, KINDS)
 
     def make_context(viewer) -> Context:
-        return Context(sessions=sessions, plugins=plugins, settings=settings, access=access_for(viewer), calendar=calendar)
+        return Context(sessions=sessions, plugins=plugins, settings=settings, access=access_for(viewer), calendar=calendar, policy=policy)
 
     graphql_app = GraphQLApp(build_schema(plugins, production=settings.production), make_context, settings.production)
 

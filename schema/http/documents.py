@@ -6,7 +6,9 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.documents import DocumentType
+from zhifa.core.documents.error_codes import DocumentErrorCode
 from zhifa.core.errors import UserError
 from zhifa.schema.kit.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
@@ -26,14 +28,14 @@ def make_document_endpoint(sessions, verifier, access_for, rate_limit_per_minute
         try:
             doc_type = DocumentType(request.path_params["doc_type"])
         except ValueError:
-            return refuse(404, "DOCUMENT_TYPE_UNKNOWN", "文书类型：" + "、".join(t.value for t in DocumentType))
+            return refuse(404, DocumentErrorCode.DOCUMENT_TYPE_UNKNOWN, "文书类型：" + "、".join(t.value for t in DocumentType))
         access = access_for(viewer)
         if parsed is None or parsed[0] != "Case" or not access.readable("Case"):
-            return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
+            return refuse(404, CaseErrorCode.CASE_NOT_FOUND, "案件不存在或无权查看")
         async with sessions() as session:
             await access.prepare(session)
             if not await Planner(session, access).exists("Case", parsed[1]):
-                return refuse(404, "CASE_NOT_FOUND", "案件不存在或无权查看")
+                return refuse(404, CaseErrorCode.CASE_NOT_FOUND, "案件不存在或无权查看")
             try:
                 number, body = await case_document(session, parsed[1], doc_type, access.key, viewer.sees_personal_data)
             except UserError as exc:

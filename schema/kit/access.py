@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.access.viewer import (
     ENFORCERS,
+    SERVICE_ACCOUNTS,
     STAFF,
     AgencyNode,
     Jurisdiction,
@@ -27,7 +28,7 @@ from zhifa.core.access.viewer import (
     jurisdiction,
 )
 from zhifa.core.entities.crypto import DataKey
-from zhifa.core.errors import UserError
+from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.models import Agency, Region
 
 Predicates = list[sa.ColumnElement[bool]]
@@ -53,7 +54,7 @@ OPEN = RowRule()
 
 
 def forbidden(message: str = "无权访问") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+    return GraphQLError(message, extensions={"code": CommonErrorCode.FORBIDDEN})
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Access:
             return True
         if self.viewer.is_public:
             return False
-        if self.viewer.has(Role.PROVINCIAL):
+        if self.viewer.has(*SERVICE_ACCOUNTS):
             return rule.scope is not None and rule.scope.value in self.viewer.scopes
         return True
 
@@ -101,7 +102,7 @@ class Access:
         if self.readable(kind):
             return
         if self.viewer.is_public:
-            raise GraphQLError("请先登录（需要 Bearer 令牌）", extensions={"code": "UNAUTHENTICATED"})
+            raise GraphQLError("请先登录（需要 Bearer 令牌）", extensions={"code": CommonErrorCode.UNAUTHENTICATED})
         raise forbidden(f"当前账号无权读取 {kind}")
 
     def where(self, kind: str, table: sa.Table) -> Predicates:
@@ -129,27 +130,27 @@ class Access:
 
     def require_staff(self) -> None:
         if not self.viewer.has(*STAFF):
-            raise UserError("FORBIDDEN", "只有执法机关工作人员可以执行此操作")
+            raise UserError(CommonErrorCode.FORBIDDEN, "只有执法机关工作人员可以执行此操作")
 
     def require_enforcer_of(self, agency_id: uuid.UUID) -> None:
         """Enforcement acts: an officer or head of that agency (a head also for agencies below it)."""
         if not self.viewer.has(*ENFORCERS):
-            raise UserError("FORBIDDEN", "只有持证执法人员或负责人可以执行此操作（辅助人员不得单独执法）")
+            raise UserError(CommonErrorCode.FORBIDDEN, "只有持证执法人员或负责人可以执行此操作（辅助人员不得单独执法）")
         own = agency_id == self.viewer.agency_id
         below = self.viewer.has(Role.AGENCY_HEAD) and agency_id in self.agencies
         if not (own or below):
-            raise UserError("FORBIDDEN", "不能以其他执法主体的名义办案", "agencyId")
+            raise UserError(CommonErrorCode.FORBIDDEN, "不能以其他执法主体的名义办案", "agencyId")
 
     def require_head(self) -> None:
         if not self.viewer.has(Role.AGENCY_HEAD):
-            raise UserError("FORBIDDEN", "只有执法机关负责人可以执行此操作")
+            raise UserError(CommonErrorCode.FORBIDDEN, "只有执法机关负责人可以执行此操作")
 
     def require_head_over(self, agency_id: uuid.UUID) -> None:
         """A head acting on an agency below its own (e.g. the county bureau delegating to a township)."""
         self.require_head()
         if agency_id == self.viewer.agency_id or agency_id not in self.agencies:
-            raise UserError("FORBIDDEN", "只能对本机关所属的下级执法主体执行此操作", "agencyId")
+            raise UserError(CommonErrorCode.FORBIDDEN, "只能对本机关所属的下级执法主体执行此操作", "agencyId")
 
     def require_region(self, region_id: uuid.UUID) -> None:
         if region_id not in self.regions:
-            raise UserError("FORBIDDEN", "该行政区划不在本机关管辖范围内", "regionId")
+            raise UserError(CommonErrorCode.FORBIDDEN, "该行政区划不在本机关管辖范围内", "regionId")

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
+from zhifa.core.errors import CommonErrorCode
 from zhifa.schema.kit.planner import Kind, Planner, child_selections, merge_selections
 from zhifa.schema.kit.relay import (
     Connection,
@@ -72,7 +73,7 @@ def decode_id(value: strawberry.ID | None, type_name: str, field: str) -> Any:
         return None
     parsed = parse_global_id(value)
     if parsed is None or parsed[0] != type_name:
-        raise GraphQLError(f"{field} 不是有效的 {type_name} ID", extensions={"code": "ID_INVALID", "field": field})
+        raise GraphQLError(f"{field} 不是有效的 {type_name} ID", extensions={"code": CommonErrorCode.ID_INVALID, "field": field})
     return parsed[1]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from zhifa.core.cases.calendar import WorkingCalendar
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginManager
 from zhifa.schema.kit.access import Access
@@ -19,6 +20,7 @@ class Context:
     settings: Settings
     access: Access
     calendar: WorkingCalendar
+    policy: CasePolicy = DEFAULT_POLICY  # the deployment's case policy (ZHIFA_CASE_POLICY_FILE)
     loaders: dict[str, Any] = field(default_factory=dict)  # per-request batch loaders, by name
 
     @property

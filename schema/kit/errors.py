@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import MaskErrors
 from zhifa.core import errors as core_errors
 from zhifa.core.db import transaction
+from zhifa.core.errors import CommonErrorCode
 
 log = logging.getLogger("zhifa")
 
@@ -75,11 +76,11 @@ async def run_mutation(info: strawberry.Info, work: Callable[[Any], Awaitable[An
         return None, [_convert(exc)]
     except GraphQLError as exc:
         extensions = exc.extensions or {}
-        return None, [user_error(extensions.get("code", "INVALID"), exc.message, extensions.get("field"))]
+        return None, [user_error(extensions.get("code", CommonErrorCode.INVALID), exc.message, extensions.get("field"))]
     except StaleDataError:
-        return None, [user_error("VERSION_CONFLICT", "记录已被他人修改，请刷新后重试")]
+        return None, [user_error(CommonErrorCode.VERSION_CONFLICT, "记录已被他人修改，请刷新后重试")]
     except IntegrityError:
-        return None, [user_error("CONFLICT", "与已有记录冲突（可能已被同时登记），请刷新后重试")]
+        return None, [user_error(CommonErrorCode.CONFLICT, "与已有记录冲突（可能已被同时登记），请刷新后重试")]
 
 
 class ErrorCodes(MaskErrors):
@@ -103,15 +104,15 @@ class ErrorCodes(MaskErrors):
                 # A custom scalar (Money, Date, ...) refusing a literal or a variable: graphql-core
                 # reports the parser's ValueError during validation or coercion, before anything
                 # ran. The client sent a bad value; its message is the scalar's own.
-                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+                error.extensions = {**(error.extensions or {}), "code": CommonErrorCode.GRAPHQL_VALIDATION_FAILED}
                 return error
             return self._unexpected(error)
         if (error.extensions or {}).get("code"):
             return error
         if isinstance(error, GraphQLSyntaxError):
-            code = "QUERY_TOO_LARGE" if "tokens" in error.message else "GRAPHQL_PARSE_FAILED"
+            code = CommonErrorCode.QUERY_TOO_LARGE if "tokens" in error.message else CommonErrorCode.GRAPHQL_PARSE_FAILED
         else:
-            code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_REQUEST"
+            code = CommonErrorCode.GRAPHQL_VALIDATION_FAILED if error.path is None else CommonErrorCode.BAD_REQUEST
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
 
@@ -124,5 +125,5 @@ class ErrorCodes(MaskErrors):
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": "INTERNAL_ERROR", "errorId": error_id},
+            extensions={"code": CommonErrorCode.INTERNAL_ERROR, "errorId": error_id},
         )

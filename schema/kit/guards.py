@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhifa.core.db import transaction, utcnow
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.ratelimit import hit
 from zhifa.schema.kit.auth import AuthError, TokenVerifier
 
@@ -49,7 +50,7 @@ class BodyLimit:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await refuse(413, "PAYLOAD_TOO_LARGE", f"请求体超过 {self.max_bytes} 字节")(scope, receive, send)
+        await refuse(413, CommonErrorCode.PAYLOAD_TOO_LARGE, f"请求体超过 {self.max_bytes} 字节")(scope, receive, send)
 
 
 class _TooLarge(Exception):
@@ -63,10 +64,10 @@ def csrf_problem(request: Request) -> JSONResponse | None:
     if request.method == "GET":
         if "query" not in request.query_params:
             return None  # GraphiQL page: nothing executes
-        return refuse(403, "CSRF_HEADER_REQUIRED", f"GET 查询须带请求头 {CSRF_HEADER}")
+        return refuse(403, CommonErrorCode.CSRF_HEADER_REQUIRED, f"GET 查询须带请求头 {CSRF_HEADER}")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if request.method == "POST" and (not content_type or content_type in SIMPLE_CONTENT_TYPES):
-        return refuse(403, "CSRF_HEADER_REQUIRED", f"该类型的 POST 请求须带请求头 {CSRF_HEADER}")
+        return refuse(403, CommonErrorCode.CSRF_HEADER_REQUIRED, f"该类型的 POST 请求须带请求头 {CSRF_HEADER}")
     return None
 
 
@@ -74,7 +75,7 @@ async def authenticate(request: Request, verifier: TokenVerifier):
     try:
         return verifier.viewer(request.headers.get("authorization")), None
     except AuthError as exc:
-        return None, refuse(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="zhifa"'})
+        return None, refuse(401, CommonErrorCode.UNAUTHENTICATED, str(exc), {"WWW-Authenticate": 'Bearer realm="zhifa"'})
 
 
 async def admit(request: Request, verifier, sessions, per_minute: int):
@@ -96,5 +97,5 @@ async def rate_limited(request: Request, subject: str, sessions, per_minute: int
     async with transaction(sessions) as session:
         count = await hit(session, key, utcnow())
     if count > per_minute:
-        return refuse(429, "RATE_LIMITED", f"请求过于频繁：每分钟最多 {per_minute} 次", {"Retry-After": "60"})
+        return refuse(429, CommonErrorCode.RATE_LIMITED, f"请求过于频繁：每分钟最多 {per_minute} 次", {"Retry-After": "60"})
     return None

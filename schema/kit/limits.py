@@ -31,6 +31,7 @@ from graphql import (
     get_nullable_type,
     is_list_type,
 )
+from zhifa.core.errors import CommonErrorCode
 from zhifa.schema.kit.relay import DEFAULT_PAGE, MAX_PAGE
 
 MAX_DEPTH = 12
@@ -80,9 +81,9 @@ class QueryLimits(ValidationRule):
         root = self.context.schema.get_root_type(node.operation)
         measure = self._measure(node.selection_set, root, fragments, {}, frozenset())
         checks = (
-            (measure.depth > MAX_DEPTH, "QUERY_TOO_DEEP", f"查询嵌套过深（{measure.depth} 层，上限 {MAX_DEPTH} 层）"),
-            (measure.aliases > MAX_ALIASES, "TOO_MANY_ALIASES", f"别名过多（{measure.aliases} 个，上限 {MAX_ALIASES} 个）"),
-            (measure.cost > MAX_COST, "QUERY_TOO_COSTLY", f"查询代价过高（估算 {_shown(measure.cost)}，上限 {MAX_COST}；请减小 first/last 或嵌套）"),
+            (measure.depth > MAX_DEPTH, CommonErrorCode.QUERY_TOO_DEEP, f"查询嵌套过深（{measure.depth} 层，上限 {MAX_DEPTH} 层）"),
+            (measure.aliases > MAX_ALIASES, CommonErrorCode.TOO_MANY_ALIASES, f"别名过多（{measure.aliases} 个，上限 {MAX_ALIASES} 个）"),
+            (measure.cost > MAX_COST, CommonErrorCode.QUERY_TOO_COSTLY, f"查询代价过高（估算 {_shown(measure.cost)}，上限 {MAX_COST}；请减小 first/last 或嵌套）"),
         )
         for failed, code, message in checks:
             if failed:
@@ -90,7 +91,7 @@ class QueryLimits(ValidationRule):
 
     def enter_string_value(self, node: StringValueNode, *_args) -> None:
         if NUL in node.value:
-            self.report_error(GraphQLError(NUL_MESSAGE, node, extensions={"code": "INVALID_CHARACTER"}))
+            self.report_error(GraphQLError(NUL_MESSAGE, node, extensions={"code": CommonErrorCode.INVALID_CHARACTER}))
 
     def _measure(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, fragments, memo: dict[str, Measure], active: frozenset[str]) -> Measure:
         """Each fragment is measured once (memo), so fragments that spread each other several

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
+from zhifa.core.errors import CommonErrorCode
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -68,12 +69,12 @@ class PageRequest:
 
     def size(self) -> int:
         if self.first is not None and self.last is not None:
-            raise GraphQLError("first 与 last 不能同时使用", extensions={"code": "PAGINATION_INVALID"})
+            raise GraphQLError("first 与 last 不能同时使用", extensions={"code": CommonErrorCode.PAGINATION_INVALID})
         size = self.last if self.last is not None else self.first
         if size is None:
             return DEFAULT_PAGE
         if not 0 <= size <= MAX_PAGE:
-            raise GraphQLError(f"每页数量应在 0 至 {MAX_PAGE} 之间", extensions={"code": "PAGE_SIZE_INVALID"})
+            raise GraphQLError(f"每页数量应在 0 至 {MAX_PAGE} 之间", extensions={"code": CommonErrorCode.PAGE_SIZE_INVALID})
         return size
 
     @property
@@ -93,7 +94,7 @@ def decode_cursor(cursor: str, columns: tuple[sa.ColumnElement, ...]) -> tuple[A
             raise ValueError
         return tuple(_from_json(v, c.type.python_type) for v, c in zip(raw, columns))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, NotImplementedError):
-        raise GraphQLError("分页游标无效", extensions={"code": "CURSOR_INVALID"}) from None
+        raise GraphQLError("分页游标无效", extensions={"code": CommonErrorCode.CURSOR_INVALID}) from None
 
 
 def _jsonable(value: Any) -> Any:

@@ -21,10 +21,12 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from zhifa.core.access.viewer import descendants
 from zhifa.core.clock import legal_today
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.people.models import Agency as AgencyRow
 from zhifa.core.supervision import alerts as rules
 from zhifa.core.supervision import watch
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import SpecialExplanation as ExplanationRow
 from zhifa.schema.kit.access import forbidden
 from zhifa.schema.kit.connections import decode_id, planner
@@ -122,9 +124,9 @@ async def resolve_alerts(info: strawberry.Info, as_of: dt.date | None, year: int
     as_of = as_of or legal_today()
     year = year or as_of.year
     if not 2000 <= year <= as_of.year:
-        raise GraphQLError(f"年度应在 2000 至 {as_of.year} 之间", extensions={"code": "YEAR_INVALID", "field": "year"})
+        raise GraphQLError(f"年度应在 2000 至 {as_of.year} 之间", extensions={"code": SupervisionErrorCode.YEAR_INVALID, "field": "year"})
     if not 0 <= first <= MAX_ALERTS or offset < 0:
-        raise GraphQLError(f"first 应在 0 至 {MAX_ALERTS} 之间，offset 不能为负", extensions={"code": "PAGE_INVALID", "field": "first"})
+        raise GraphQLError(f"first 应在 0 至 {MAX_ALERTS} 之间，offset 不能为负", extensions={"code": CommonErrorCode.PAGE_INVALID, "field": "first"})
     wanted = frozenset(c.value for c in codes) if codes else None
     async with planner(info) as plan:
         agencies = await _scope_agencies(plan, agency_id)
@@ -187,7 +189,7 @@ async def resolve_file_explanation(info: strawberry.Info, input: FileSpecialExpl
         own = access.viewer.agency_id
         agency = decode_id(input.agency_id, "Agency", "agencyId") or own
         if own is None or agency != own:
-            raise RuleError("FORBIDDEN", "只能为本机关提交专项说明", "agencyId")
+            raise RuleError(CommonErrorCode.FORBIDDEN, "只能为本机关提交专项说明", "agencyId")
         new = watch.NewExplanation(agency_id=agency, year=input.year, domain_code=input.domain, text=input.text)
         return _explanation(await watch.file_explanation(session, info.context.actor, new, legal_today()))
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from zhifa.schema.supervision import letters, reviews, visits
-from zhifa.schema.supervision.alerts import AlertMutations, AlertQueries
-from zhifa.schema.supervision.ledger import LedgerMutations, LedgerQueries
-from zhifa.schema.supervision.letters import LetterMutations, LetterQueries
-from zhifa.schema.supervision.reviews import ReviewMutations, ReviewQueries
-from zhifa.schema.supervision.visits import VisitMutations, VisitQueries
+from zhifa.schema.supervision import (
+    alerts,
+    campaigns,
+    ledger,
+    letters,
+    rectification,
+    reviews,
+    visits,
+)
 
-NODES = (*reviews.NODES, *letters.NODES, *visits.NODES)  # alerts and the ledger are computed, not nodes
-KINDS = (*reviews.KINDS, *letters.KINDS, *visits.KINDS)
+NODES = (*reviews.NODES, *letters.NODES, *campaigns.NODES, *rectification.NODES, *visits.NODES)  # alerts and the ledger are computed, not nodes
+KINDS = (*reviews.KINDS, *letters.KINDS, *campaigns.KINDS, *rectification.KINDS, *visits.KINDS)
 TYPES = ()
 
 
-class SupervisionQueries(ReviewQueries, AlertQueries, LetterQueries, VisitQueries, LedgerQueries):
+# strawberry lists a class's fields from its last base to its first: letters, campaigns, problem lines.
+class SupervisionQueries(
+    reviews.ReviewQueries, alerts.AlertQueries, rectification.RectificationQueries, campaigns.CampaignQueries,
+    letters.LetterQueries, visits.VisitQueries, ledger.LedgerQueries,
+):
     """The supervision fields of the root Query."""
 
 
-class SupervisionMutations(ReviewMutations, AlertMutations, LetterMutations, VisitMutations, LedgerMutations):
+class SupervisionMutations(
+    reviews.ReviewMutations, alerts.AlertMutations, rectification.RectificationMutations, campaigns.CampaignMutations,
+    letters.LetterMutations, visits.VisitMutations, ledger.LedgerMutations,
+):
     """The supervision fields of the root Mutation."""

@@ -25,14 +25,17 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from zhifa.core.access.viewer import Role, descendants
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.clock import legal_today
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Agency as AgencyRow
 from zhifa.core.supervision import challenges as service
 from zhifa.core.supervision import ledger as figures
 from zhifa.core.supervision import models as m
 from zhifa.core.supervision import workbook
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.schema.kit.access import Access, forbidden
 from zhifa.schema.kit.connections import decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
@@ -58,7 +61,7 @@ async def ledger_agencies(session, access: Access, agency_id: uuid.UUID | None) 
     """The agencies the viewer's ledger covers: its reach, or `agency_id` and those below it."""
     viewer = access.viewer
     if viewer.is_public:
-        raise GraphQLError("请先登录（需要 Bearer 令牌）：公众不能查看行政执法责任制统计台账", extensions={"code": "UNAUTHENTICATED"})
+        raise GraphQLError("请先登录（需要 Bearer 令牌）：公众不能查看行政执法责任制统计台账", extensions={"code": CommonErrorCode.UNAUTHENTICATED})
     if not viewer.has(*LEDGER_ROLES) or (viewer.has(Role.PROVINCIAL) and not access.readable("Case")):
         raise forbidden("只有司法行政机关执法监督人员、执法机关负责人和省平台可以查看责任制统计台账")
     await access.prepare(session)
@@ -186,16 +189,16 @@ def make_ledger_endpoint(sessions, verifier, access_for, rate_limit_per_minute: 
             period = _period(year, start, end)
             agency = decode_id(params.get("agencyId"), "Agency", "agencyId")
         except ValueError:
-            return refuse(400, "BAD_REQUEST", "year 应为整数，from、to 应为 YYYY-MM-DD 日期")
+            return refuse(400, CommonErrorCode.BAD_REQUEST, "year 应为整数，from、to 应为 YYYY-MM-DD 日期")
         except GraphQLError as exc:
-            return refuse(400, (exc.extensions or {}).get("code", "BAD_REQUEST"), exc.message)
+            return refuse(400, (exc.extensions or {}).get("code", CommonErrorCode.BAD_REQUEST), exc.message)
         access = access_for(viewer)
         async with sessions() as session:
             try:
                 scope = await ledger_agencies(session, access, agency)
             except GraphQLError as exc:
-                code = (exc.extensions or {}).get("code", "FORBIDDEN")
-                return refuse(401 if code == "UNAUTHENTICATED" else 403, code, exc.message)
+                code = (exc.extensions or {}).get("code", CommonErrorCode.FORBIDDEN)
+                return refuse(401 if code == CommonErrorCode.UNAUTHENTICATED else 403, code, exc.message)
             found = await figures.responsibility_ledger(session, scope, period)
         filename = quote(f"{found.period.label}行政执法责任制落实情况统计台账.xlsx")
         return Response(workbook.export(found), media_type=workbook.XLSX,
@@ -253,14 +256,14 @@ async def _case_for_recording(session, access: Access, case_id: uuid.UUID) -> uu
     """The case's agency, once the viewer may see the case and record against it."""
     viewer = access.viewer
     if not viewer.has(Role.SUPERVISOR, *RECORDING_ROLES):
-        raise RuleError("FORBIDDEN", "只有执法机关负责人、法制审核员或司法行政机关执法监督人员可以登记复议、诉讼", "caseId")
+        raise RuleError(CommonErrorCode.FORBIDDEN, "只有执法机关负责人、法制审核员或司法行政机关执法监督人员可以登记复议、诉讼", "caseId")
     if not await Planner(session, access).exists("Case", case_id):
-        raise RuleError("CASE_NOT_FOUND", "案件不存在或不在本账号的管辖范围内", "caseId")
+        raise RuleError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在或不在本账号的管辖范围内", "caseId")
     agency_id = await session.scalar(sa.select(CaseRow.agency_id).where(CaseRow.id == case_id))
     supervises = viewer.has(Role.SUPERVISOR) and access.reach is not None and agency_id in (access.reach.agencies or ())
     own = viewer.has(*RECORDING_ROLES) and viewer.agency_id == agency_id
     if not (supervises or own):
-        raise RuleError("FORBIDDEN", "只能登记本机关案件的复议、诉讼（或本级司法行政机关监督范围内的）", "caseId")
+        raise RuleError(CommonErrorCode.FORBIDDEN, "只能登记本机关案件的复议、诉讼（或本级司法行政机关监督范围内的）", "caseId")
     return agency_id
 
 
@@ -286,12 +289,12 @@ async def resolve_outcome(info: strawberry.Info, input: RecordChallengeOutcomeIn
         challenge_id = decode_id(input.challenge_id, "LegalChallenge", "challengeId")
         case_id = await session.scalar(sa.select(m.LegalChallenge.case_id).where(m.LegalChallenge.id == challenge_id))
         if case_id is None:
-            raise RuleError("CHALLENGE_NOT_FOUND", "复议或诉讼记录不存在", "challengeId")
+            raise RuleError(SupervisionErrorCode.CHALLENGE_NOT_FOUND, "复议或诉讼记录不存在", "challengeId")
         try:
             await _case_for_recording(session, info.context.access, case_id)
         except RuleError as exc:
-            if exc.code == "CASE_NOT_FOUND":
-                raise RuleError("CHALLENGE_NOT_FOUND", "复议或诉讼记录不存在或不在本账号的管辖范围内", "challengeId") from None
+            if exc.code == CaseErrorCode.CASE_NOT_FOUND:
+                raise RuleError(SupervisionErrorCode.CHALLENGE_NOT_FOUND, "复议或诉讼记录不存在或不在本账号的管辖范围内", "challengeId") from None
             raise
         return await service.record_outcome(session, info.context.actor, challenge_id, to_core(m.ChallengeOutcome, input.outcome),
                                             input.decided_on, legal_today())

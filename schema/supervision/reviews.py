@@ -26,10 +26,12 @@ import sqlalchemy as sa
 import strawberry
 from zhifa.core.access.viewer import Role, Scope
 from zhifa.core.clock import legal_today
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m
 from zhifa.core.supervision import reviews as service
 from zhifa.core.supervision.draws import SampleRequest
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.rates import percent, rate
 from zhifa.core.supervision.rubric import (
     ITEM_KIND_LABELS,
@@ -44,7 +46,7 @@ from zhifa.schema.kit.connections import connection, decode_id, one, planner
 from zhifa.schema.kit.enums import from_core, graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.relay import PAGE_ARGS, Connection, Node, PageRequest, global_id
 
 AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
@@ -369,7 +371,7 @@ async def resolve_draw(info: strawberry.Info, input: DrawReviewSampleInput) -> R
     async def work(session):
         access = info.context.access
         if not access.viewer.has(Role.SUPERVISOR) or access.viewer.agency_id is None:
-            raise RuleError("FORBIDDEN", "只有执法监督机关（司法行政机关）可以组织案卷评查抽样")
+            raise RuleError(CommonErrorCode.FORBIDDEN, "只有执法监督机关（司法行政机关）可以组织案卷评查抽样")
         request = service.DrawRequest(
             SampleRequest(year=input.year, percent=input.percent, seed=input.seed, name=input.name),
             reviewer_ids=_ids(input.reviewer_ids, "Officer", "reviewerIds"), agency_ids=_ids(input.agency_ids, "Agency", "agencyIds"),
@@ -387,13 +389,13 @@ async def resolve_record(info: strawberry.Info, input: RecordCaseReviewInput) ->
         access = info.context.access
         key = decode_id(input.review_id, "CaseReview", "reviewId")
         if not access.readable("CaseReview") or not await Planner(session, access).exists(REVIEW, key):
-            raise RuleError("REVIEW_NOT_FOUND", "评查记录不存在或不在本账号的范围内", "reviewId")
+            raise RuleError(SupervisionErrorCode.REVIEW_NOT_FOUND, "评查记录不存在或不在本账号的范围内", "reviewId")
         review = await session.get(m.CaseReview, key)
         viewer, reach = access.viewer, access.reach.agencies if access.reach else frozenset()
         assigned = viewer.officer_id is not None and viewer.officer_id == review.reviewer_id
         supervising = viewer.has(Role.SUPERVISOR) and (reach is None or review.agency_id in reach)
         if not (assigned or supervising):
-            raise RuleError("FORBIDDEN", "只有分配的评查人员或监督机关可以记录评查结果；被评查单位只能查看", "reviewId")
+            raise RuleError(CommonErrorCode.FORBIDDEN, "只有分配的评查人员或监督机关可以记录评查结果；被评查单位只能查看", "reviewId")
         entries = [Finding(f.item_code.strip(), Decimal(str(f.deduction)), f.note) for f in input.findings]
         today = legal_today()
         await service.record_review(session, info.context.actor, review, entries, input.comment, input.on or today, today, input.version)
@@ -401,9 +403,6 @@ async def resolve_record(info: strawberry.Info, input: RecordCaseReviewInput) ->
 
     key, errors = await run_mutation(info, work)
     return CaseReviewPayload(review=await one(info, REVIEW, key, "review") if key else None, errors=errors)
-
-
-PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 
 
 @strawberry.type

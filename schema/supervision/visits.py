@@ -20,12 +20,15 @@ from zhifa.core.cases.models import Case as CaseRow
 from zhifa.core.clock import legal_today
 from zhifa.core.complaints.models import Complaint as ComplaintRow
 from zhifa.core.complaints.policy import DEFAULT_COMPLAINT_POLICY
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.models import Entity as EntityRow
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import models as m
 from zhifa.core.supervision import outside
 from zhifa.core.supervision import visits as rules
 from zhifa.core.supervision.draws import SampleRequest
+from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.sampling import ALGORITHM, ALGORITHM_VERSION
 from zhifa.schema.complaints.types import ComplaintPayload
 from zhifa.schema.kit.access import Access, RowRule
@@ -33,7 +36,7 @@ from zhifa.schema.kit.connections import connection, contains, decode_id, one, p
 from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.planner import Kind, Planner, Relation, child_selections
-from zhifa.schema.kit.relay import Connection, Node, PageRequest, global_id
+from zhifa.schema.kit.relay import PAGE_ARGS, Connection, Node, PageRequest, global_id
 
 AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
@@ -337,7 +340,7 @@ class OutsideSupervisorPayload:
 
 def _require_supervisor(access: Access) -> None:
     if not access.viewer.has(Role.SUPERVISOR) or access.viewer.agency_id is None:
-        raise RuleError("FORBIDDEN", "只有司法行政机关的执法监督人员可以执行此操作")
+        raise RuleError(CommonErrorCode.FORBIDDEN, "只有司法行政机关的执法监督人员可以执行此操作")
 
 
 def _reach(access: Access) -> frozenset[uuid.UUID]:
@@ -357,7 +360,7 @@ def _supervisor_or_bureau_staff(access: Access, bureau_id: uuid.UUID, *also: uui
         return
     if viewer.has(*STAFF) and viewer.agency_id == bureau_id:
         return
-    raise RuleError("FORBIDDEN", "只有组织（聘任）的司法行政机关人员或管辖范围内的执法监督人员可以执行此操作")
+    raise RuleError(CommonErrorCode.FORBIDDEN, "只有组织（聘任）的司法行政机关人员或管辖范围内的执法监督人员可以执行此操作")
 
 
 async def resolve_draw(info: strawberry.Info, input: DrawReturnVisitSampleInput) -> ReturnVisitSamplePayload:
@@ -367,7 +370,7 @@ async def resolve_draw(info: strawberry.Info, input: DrawReturnVisitSampleInput)
         reach = _reach(access)
         wanted = [decode_id(a, "Agency", "agencyIds") for a in input.agency_ids or []]
         if any(a not in reach for a in wanted):
-            raise RuleError("FORBIDDEN", "所选执法主体不在本机关监督范围内", "agencyIds")
+            raise RuleError(CommonErrorCode.FORBIDDEN, "所选执法主体不在本机关监督范围内", "agencyIds")
         req = SampleRequest(year=input.year, percent=input.percent, seed=input.seed, name=input.name)
         return (await rules.draw(session, info.context.actor, access.viewer.agency_id, req, wanted or reach, today=legal_today())).id
 
@@ -379,12 +382,12 @@ async def resolve_record(info: strawberry.Info, input: RecordReturnVisitInput) -
     async def work(session):
         access = info.context.access
         key = decode_id(input.return_visit_id, "ReturnVisit", "returnVisitId")
-        await _visible(session, access, VISIT, key, "RETURN_VISIT_NOT_FOUND", "回访记录不存在或不在本机关管辖范围内", "returnVisitId")
+        await _visible(session, access, VISIT, key, SupervisionErrorCode.RETURN_VISIT_NOT_FOUND, "回访记录不存在或不在本机关管辖范围内", "returnVisitId")
         visit = await session.get(m.ReturnVisit, key)
         sample = await session.get(m.SupervisionSample, visit.sample_id)
         _supervisor_or_bureau_staff(access, sample.organiser_agency_id, visit.agency_id)
         if access.viewer.officer_id is None:
-            raise RuleError("FORBIDDEN", "回访须由具体的回访人员记录", "returnVisitId")
+            raise RuleError(CommonErrorCode.FORBIDDEN, "回访须由具体的回访人员记录", "returnVisitId")
         answer = rules.VisitAnswer(
             method=to_core(m.VisitMethod, input.method), visited_on=input.visited_on or legal_today(),
             satisfaction=to_core(m.VisitSatisfaction, input.satisfaction), feedback=input.feedback, problem_reported=input.problem_reported,
@@ -409,7 +412,7 @@ async def resolve_appoint(info: strawberry.Info, input: AppointOutsideSupervisor
         region = decode_id(input.region_id, "Region", "regionId")
         entity = decode_id(input.entity_id, "Entity", "entityId")
         if entity is not None:
-            await _visible(session, access, "Entity", entity, "ENTITY_NOT_FOUND", "企业不存在或不在本机关管辖范围内", "entityId")
+            await _visible(session, access, "Entity", entity, EntityErrorCode.ENTITY_NOT_FOUND, "企业不存在或不在本机关管辖范围内", "entityId")
             if region is None:
                 region = (await session.get(EntityRow, entity)).region_id
         if region is not None:
@@ -426,7 +429,7 @@ async def resolve_appoint(info: strawberry.Info, input: AppointOutsideSupervisor
 
 async def _own_outside(session, access: Access, gid: strawberry.ID) -> m.OutsideSupervisor:
     key = decode_id(gid, "OutsideSupervisor", "outsideSupervisorId")
-    await _visible(session, access, OUTSIDE_SUPERVISOR, key, "OUTSIDE_SUPERVISOR_NOT_FOUND",
+    await _visible(session, access, OUTSIDE_SUPERVISOR, key, SupervisionErrorCode.OUTSIDE_SUPERVISOR_NOT_FOUND,
                    "特邀监督员（企业联系点）不存在或不在本机关管辖范围内", "outsideSupervisorId")
     found = await session.get(m.OutsideSupervisor, key)
     _supervisor_or_bureau_staff(access, found.appointing_agency_id)
@@ -449,7 +452,7 @@ async def resolve_report(info: strawberry.Info, input: ReportByOutsideSupervisor
         found = await _own_outside(session, access, input.outside_supervisor_id)
         subject = decode_id(input.subject_entity_id, "Entity", "subjectEntityId")
         if subject is not None:
-            await _visible(session, access, "Entity", subject, "ENTITY_NOT_FOUND", "被反映的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
+            await _visible(session, access, "Entity", subject, EntityErrorCode.ENTITY_NOT_FOUND, "被反映的行政相对人不存在或不在本机关管辖范围内", "subjectEntityId")
         new = outside.OutsideReport(
             supervisor_id=found.id, content=input.content, received_at=input.received_at or dt.datetime.now(dt.UTC),
             subject_name=input.subject_name, subject_entity_id=subject, subject_address=input.subject_address,
@@ -460,9 +463,6 @@ async def resolve_report(info: strawberry.Info, input: ReportByOutsideSupervisor
 
     key, errors = await run_mutation(info, work)
     return ComplaintPayload(complaint=await one(info, "Complaint", key, "complaint") if key else None, errors=errors)
-
-
-PAGE_ARGS = "first/after 向后翻页，last/before 向前翻页；每页最多 100 条"
 
 
 @strawberry.type
