@@ -28,6 +28,7 @@ class Settings:
     rate_limit_per_minute: int = 600
     max_body_bytes: int = 1_000_000
     holidays_file: Path = Path("holidays.toml")  # years of holiday notices the package does not know
+    case_policy_file: Path = Path("case-policy.toml")  # the deployment's CasePolicy (core.cases.policy.load_policy)
     review_rubric_file: Path | None = None  # 案卷评查标准 (TOML); None: core/supervision/rubric.toml
 
     @classmethod
@@ -50,6 +51,7 @@ class Settings:
             rate_limit_per_minute=int(env.get("ZHIFA_RATE_LIMIT_PER_MINUTE", "600")),
             max_body_bytes=int(env.get("ZHIFA_MAX_BODY_BYTES", "1000000")),
             holidays_file=Path(env.get("ZHIFA_HOLIDAYS_FILE", "holidays.toml")),
+            case_policy_file=Path(env.get("ZHIFA_CASE_POLICY_FILE", "case-policy.toml")),
             review_rubric_file=path("ZHIFA_REVIEW_RUBRIC_FILE"),
         )
 

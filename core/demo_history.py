@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.cases import workflow
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.cases.deadlines import compute, notice_response_rule, rule
-from zhifa.core.cases.execution import surcharge
+from zhifa.core.cases.execution import payment_due, surcharge
 from zhifa.core.audit.models import AuditRecord
 from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
@@ -102,7 +102,7 @@ def outlook(item: CatalogItemVersion, facts: dict[str, Any], party_kind: str, rn
     except (UserError, UserErrors):
         return None
     kinds = tuple(settled.kinds)
-    no_penalty = settled.recommendation.tier.outcome == "no_penalty" and not kinds
+    no_penalty = not settled.recommendation.tier.penalised and not kinds
     if not no_penalty and not kinds:
         return None
     return Outlook(settled.check.fine_fen or 0, kinds, settled.major, settled.check.hearing_right, no_penalty, data)
@@ -292,7 +292,9 @@ class Planner:
                 self._extend(filed, self.today, rng, add, days=rng.randint(60, 90))
             return moves
         if t is S.TRANSFERRED:
-            add(self.wd(day, rng.randint(5, 20)), "transfer", _transfer)
+            sent = self.wd(day, rng.randint(5, 20))
+            to_police = d.county is None  # approved by the head within 3 days of the team's report (移送规定第五条)
+            add(sent, "transfer", _transfer(max(day, sent - dt.timedelta(days=rng.randint(0, 3)))), by="head" if to_police else "lead")
             return moves
         day = add(self.wd(self.wd(day, rng.randint(8, 30)) + dt.timedelta(days=stretch), 0), "propose", dict(d.seen.propose))
         if t is S.PROPOSED:
@@ -361,7 +363,7 @@ class Planner:
                 add(served, "payment", _pay_fine("当场收缴"))
             return
         has_fine = simple or bool(fine)
-        due = served + dt.timedelta(days=self.policy.payment_days)
+        due = payment_due(served, self.policy, self.calendar).last_day  # as the case shows it and the surcharge counts it
         if t is S.EXECUTING:
             start = add(self.wd(served, rng.randint(0, 2)), "execute")
             if not has_fine:
@@ -434,10 +436,13 @@ class Planner:
 # --- inputs that name the case's people or read the case as it stands -------------------------
 
 
-def _transfer(d: Draft, case: Case) -> dict[str, Any]:
-    if d.county is not None:
-        return {"target": "agency", "agency_id": str(d.county.id), "reason": "拟作出重大行政处罚，依规定移送县级执法部门办理"}
-    return {"target": "public_security", "reason": "涉嫌犯罪，依法移送公安机关（行刑衔接）"}
+def _transfer(reported: dt.date):
+    def data(d: Draft, case: Case) -> dict[str, Any]:
+        if d.county is not None:
+            return {"target": "agency", "agency_id": str(d.county.id), "reason": "拟作出重大行政处罚，依规定移送县级执法部门办理"}
+        return {"target": "public_security", "reason": "涉嫌犯罪，依法移送公安机关（行刑衔接）", "reported_on": reported, "approved_by": str(d.head.id)}
+
+    return data
 
 
 def _hearing(told: dt.date, record: str):

@@ -163,6 +163,17 @@ label = "危害后果轻微"
 name = "corrected_promptly"
 type = "boolean"
 label = "及时改正"
+
+# 处罚依据规定的法定罚款幅度（按条文逐项写，第一条 when 成立的适用，最后一条不写 when）。
+# 任何理由都不能使罚款超过它；裁量基准的档次必须落在它之内。
+[[item.bound]]
+when = "illegal_gains > 0"
+fine_base = "illegal_gains"
+fine_rate_min = "1"
+fine_rate_max = "5"
+
+[[item.bound]]
+fine_max = 50000
 """
 
 DISCRETION = """\

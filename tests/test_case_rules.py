@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from zhifa.core.access.viewer import Role
 from zhifa.core.cases import guards as g
 from zhifa.core.cases.calendar import WorkingCalendar
-from zhifa.core.cases import history
+from zhifa.core.cases import chronology, history
 from zhifa.core.cases.deadlines import Extension, Suspension
 from zhifa.core.cases.execution import (
     ExecutionEnd,
@@ -146,6 +146,48 @@ def test_art58_review_sends_back_for_a_new_proposal_and_a_new_notice():
     assert next_status(Procedure.GENERAL, S.PROPOSED, A.REINVESTIGATE) is S.INVESTIGATING
 
 
+def test_art64_the_hearing_request_stays_open_after_a_review_or_discussion():
+    """APL Art. 63–64: the party may ask for a hearing within 5 working days of the notice whatever the
+    agency does meanwhile; a legal review or collective discussion inside the window does not close it."""
+    path = walk(
+        Procedure.GENERAL, A.FILE, A.START_INVESTIGATION, A.PROPOSE, A.NOTIFY, A.REVIEW, A.REQUEST_HEARING, A.HOLD_HEARING, A.REVIEW, A.DECIDE
+    )
+    assert path[4:] == [S.NOTIFIED, S.LEGAL_REVIEW, S.HEARING, S.HEARING, S.LEGAL_REVIEW, S.DECIDED]
+    assert next_status(Procedure.GENERAL, S.COLLECTIVE_DISCUSSION, A.REQUEST_HEARING) is S.HEARING
+
+
+def test_art58_art65_a_review_or_discussion_before_the_hearing_is_redone_on_its_record():
+    """APL Art. 65: after the hearing the decision rests on its record (Art. 57), and Art. 58's review
+    precedes the decision: a review or collective discussion held before the hearing did not see it."""
+    def events(*kinds, waived=False):
+        return [history.Event(k, d(2025, 10, 20 + i), {"reviewer_id": "r", "passed": True, "waived": waived}) for i, k in enumerate(kinds)]
+
+    reviewers = {"r": REVIEWER}
+    stale = history.legal_review(events("notify", "review", "request_hearing", "hold_hearing"), reviewers)
+    fresh = history.legal_review(events("notify", "review", "request_hearing", "hold_hearing", "review"), reviewers)
+    given_up = history.legal_review(events("notify", "review", "request_hearing", "hold_hearing", waived=True), reviewers)
+    assert stale.before_hearing and not fresh.before_hearing and not given_up.before_hearing
+    major = case(major=True)
+    assert errs(g.legal_review, replace(major, legal_review=stale)) == ["RECONSIDER_AFTER_HEARING"]
+    assert errs(g.legal_review, replace(major, legal_review=fresh)) == []
+    discussed = case(complex_or_serious=True, collective_discussion_held=True)
+    assert history.before_hearing(events("discuss", "request_hearing", "hold_hearing"), "discuss")
+    assert errs(g.collective_discussion, replace(discussed, discussed_before_hearing=True)) == ["RECONSIDER_AFTER_HEARING"]
+    assert errs(g.collective_discussion, discussed) == []
+
+
+def test_art54_to_62_step_dates_follow_the_violation_and_each_other():
+    """APL Art. 54–62 set the order of the steps; their dates may not run backwards."""
+    timeline = [history.Event("registered", d(2025, 11, 3), {}), history.Event("file", d(2025, 8, 4), {}),
+                history.Event("publish", d(2025, 10, 1), {})]
+    steps = {a.value for a in Action}
+    assert chronology.order_errors(timeline, "start_investigation", d(2025, 8, 4), d(2025, 3, 1), steps) == []  # same day is in order
+    before_filing = chronology.order_errors(timeline, "start_investigation", d(2025, 8, 3), d(2025, 3, 1), steps)
+    assert codes(before_filing) == ["STEP_BEFORE_PREVIOUS_STEP"] and "早于此前已办理的“立案”（2025-08-04）" in before_filing[0].message
+    assert codes(chronology.order_errors([], "file", d(2025, 2, 28), d(2025, 3, 1), steps)) == ["STEP_BEFORE_VIOLATION"]
+    assert chronology.order_errors([], "payment", d(2025, 3, 1), None, steps) == []
+
+
 def test_art54_declining_to_file_is_terminal():
     assert walk(Procedure.GENERAL, A.DECLINE_FILING) == [S.REGISTERED, S.NOT_FILED]
     assert allowed_actions(Procedure.GENERAL, S.NOT_FILED) == ()
@@ -239,12 +281,15 @@ def test_art42_one_officer_is_too_few():
     assert errs(g.officers, case(handlers=())) == ["OFFICERS_TOO_FEW"]
 
 
-def test_art42_auxiliary_staff_neither_lead_nor_count():
+def test_art42_seed001_auxiliary_staff_never_handle_a_case():
+    """APL Art. 42; seed 001 (依靠聘用的辅助人员代替行政执法人员执法): an auxiliary is no handler, in
+    any position and from filing on — they are recorded as assistants instead, outside the handlers."""
     helper = officer(Role.AUXILIARY, name="辅助", certificate_valid_from=None, certificate_valid_until=None, domains=frozenset())
-    assert errs(g.officers, case(handlers=(LEAD, SECOND, helper))) == []  # may assist
-    assert errs(g.officers, case(handlers=(LEAD, helper))) == ["OFFICERS_TOO_FEW"]
-    found = errs(g.officers, case(handlers=(helper, LEAD)))
-    assert found == ["AUXILIARY_CANNOT_ENFORCE", "OFFICERS_TOO_FEW"]
+    assert errs(g.officers, case(handlers=(LEAD, SECOND, helper))) == ["AUXILIARY_CANNOT_ENFORCE"]
+    assert errs(g.officers, case(handlers=(LEAD, helper))) == ["AUXILIARY_CANNOT_ENFORCE", "OFFICERS_TOO_FEW"]
+    lead = g.officers(case(handlers=(helper, LEAD)), TODAY, CasePolicy(), WorkingCalendar())
+    assert codes(lead) == ["AUXILIARY_CANNOT_ENFORCE", "OFFICERS_TOO_FEW"] and "主办人员辅助" in lead[0].message
+    assert codes(check(A.FILE, case(handlers=(helper, LEAD), filed_on=None), TODAY)) == ["AUXILIARY_CANNOT_ENFORCE"]
 
 
 @pytest.mark.parametrize(
@@ -267,6 +312,15 @@ def test_art42_art55_suspended_revoked_expired_certificates_act_nowhere(changes,
     assert codes(g.officers(case(handlers=(LEAD, bad)), today, CasePolicy(), WorkingCalendar())) == [
         "CERTIFICATE_INVALID", "OFFICERS_TOO_FEW",
     ]  # fmt: skip
+
+
+def test_art42_art55_a_suspension_acts_from_its_own_day():
+    """APL Art. 42, 55: a certificate suspended later did not stop an act taken before (judged on the step's day)."""
+    suspended = officer(name="赵五", status=CertificateStatus.SUSPENDED, status_since=d(2025, 11, 1))
+    snapshot = case(handlers=(LEAD, suspended))
+    assert errs(g.officers, snapshot, today=d(2025, 10, 31)) == []
+    found = g.officers(snapshot, d(2025, 11, 1), CasePolicy(), WorkingCalendar())
+    assert codes(found) == ["CERTIFICATE_INVALID", "OFFICERS_TOO_FEW"] and "自 2025-11-01 起已被暂扣" in found[0].message
 
 
 def test_art42_certificate_must_cover_the_domain():
@@ -600,12 +654,13 @@ def test_art73_a_pause_ending_before_it_starts_is_refused():
 
 def test_art73_a_challenge_on_the_case_timeline_pauses_the_surcharge_while_it_runs():
     """APL Art. 73 para 3, from the case's own events: filed through decided, or through today while pending."""
-    due, fine = d(2025, 10, 9), 100_000
+    fine = 100_000
+    served = history.Event("serve", d(2025, 9, 24), {})  # the last day to pay: Thursday 9 Oct
     filed = history.Event("challenge_filed", d(2025, 10, 11), {"challenge": "c1", "kind": "reconsideration"})
     decided = history.Event("challenge_decided", d(2025, 10, 20), {"challenge": "c1", "outcome": "upheld"})
-    assert history.execution([], fine, due, d(2025, 10, 25)).surcharge_fen == 48_000  # 16 days
-    assert history.execution([filed, decided], fine, due, d(2025, 10, 25)).surcharge_fen == 18_000  # 10 Oct, 21–25 Oct
-    assert history.execution([filed], fine, due, d(2025, 10, 25)).surcharge_fen == 3_000  # still pending: only 10 Oct
+    assert history.execution([served], fine, d(2025, 10, 25)).surcharge_fen == 48_000  # 16 days
+    assert history.execution([served, filed, decided], fine, d(2025, 10, 25)).surcharge_fen == 18_000  # 10 Oct, 21–25 Oct
+    assert history.execution([served, filed], fine, d(2025, 10, 25)).surcharge_fen == 3_000  # still pending: only 10 Oct
 
 
 def test_art72_surcharge_rounds_once_half_up():
@@ -680,7 +735,7 @@ def test_art68_art69_collecting_on_the_spot():
 def test_closing_after_payment_in_full_including_surcharge():
     owed = ExecutionSnapshot(fine_fen=100_000, paid_fen=100_000, surcharge_fen=9_000)
     found = closing_errors(owed, TODAY)
-    assert codes(found) == ["CLOSE_EXECUTION_UNFINISHED"] and "加处罚款尚欠 90.00 元" in found[0].message
+    assert codes(found) == ["SURCHARGE_UNSETTLED"] and "加处罚款尚欠 90.00 元" in found[0].message
     assert may_close(replace(owed, surcharge_paid_fen=9_000), TODAY)
     assert may_close(replace(owed, surcharge_paid_fen=4_000, surcharge_remitted_fen=5_000), TODAY)  # ACL Art. 42
     assert not may_close(ExecutionSnapshot(fine_fen=100_000, paid_fen=99_999), TODAY)
@@ -695,3 +750,43 @@ def test_acl39_acl40_closing_after_execution_lawfully_ended():
     assert may_close(abandoned, d(2025, 11, 3))
     assert not may_close(abandoned, d(2025, 11, 2))
     assert not may_close(replace(abandoned, suspended_on=None), TODAY)
+
+
+def test_transfer_receiver_must_hold_the_domain_the_place_and_a_township_its_delegation():
+    """APL Art. 22 and 24: the receiver enforces the case's domain, sits at or above its place, and a
+    township holds the item by a delegation in force on the transfer day."""
+    from zhifa.core.cases import transfers
+
+    county, township, elsewhere = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    place = transfers.region_and_above(township, {township: county, county: None})
+    assert place == {township, county}
+    bureau = transfers.Receiver("综合行政执法局", county, frozenset({"construction"}), False, frozenset())
+    assert transfers.receiver_problems(bureau, "construction", "JZ001", place) == []
+    transport = transfers.Receiver("交通运输执法队", county, frozenset({"transport"}), False, frozenset())
+    assert [e.code for e in transfers.receiver_problems(transport, "construction", "JZ001", place)] == ["TRANSFER_RECEIVER_NOT_COMPETENT"]
+    other = transfers.Receiver("另一县综合行政执法局", elsewhere, frozenset({"construction"}), False, frozenset())
+    assert [e.code for e in transfers.receiver_problems(other, "construction", "JZ001", place)] == ["TRANSFER_RECEIVER_NOT_COMPETENT"]
+    team = transfers.Receiver("乡镇综合行政执法队", township, frozenset({"construction"}), True, frozenset({"JZ002"}))
+    assert [e.code for e in transfers.receiver_problems(team, "construction", "JZ001", place)] == ["ITEM_NOT_DELEGATED"]
+
+
+def test_criminal_transfer_approval_is_timed_and_the_police_answer_needs_its_notice():
+    """行政执法机关移送涉嫌犯罪案件的规定第五条 (the head decides within 3 days of the report) and 第八条
+    (the police answer in writing): a late approval is recorded as late, never refused."""
+    from zhifa.core.cases import transfers
+
+    report = dt.date(2026, 3, 2)
+    assert transfers.criminal_approval(report, dt.date(2026, 3, 5))["approved_in_time"] is True
+    late = transfers.criminal_approval(report, dt.date(2026, 3, 6))
+    assert late == {"reported_on": "2026-03-02", "approval_due_on": "2026-03-05", "approved_in_time": False}
+    for reported in (None, dt.date(2026, 3, 7)):
+        with pytest.raises(UserError) as refused:
+            transfers.criminal_approval(reported, dt.date(2026, 3, 6))
+        assert refused.value.code == "CRIMINAL_TRANSFER_REPORT_REQUIRED"
+    with pytest.raises(UserError) as refused:
+        transfers.police_answer(True, " ")
+    assert refused.value.code == "POLICE_NOTICE_REQUIRED"
+    filed = transfers.police_answer(True, "舟定公（刑）立字〔2026〕15号")
+    assert transfers.with_police({"target": "public_security"}, [filed])
+    assert not transfers.with_police({"target": "public_security"}, [filed, transfers.police_answer(False, "撤字1号")])
+    assert not transfers.with_police({"target": "agency"}, [{"accepted": True}])

@@ -70,11 +70,14 @@ def test_jz001_correctable_but_not_corrected_fines_10_percent_城乡规划法_ar
     assert rec.tier_range == FineRange(10_000_000, 10_000_000)
 
 
-def test_jz001_uncorrectable_but_demolished_on_time_is_not_fined_城乡规划法_art_64():
+def test_jz001_uncorrectable_but_demolished_on_time_is_not_fined_but_the_order_stands_城乡规划法_art_64():
+    """Issue 13 point 9: demolished in time, no fine — yet the order to demolish is the outcome."""
     rec = rec_for("JZ001", construction_cost="1000000", correctable=False, demolished_on_time=True)
     assert rec.tier.code == "demolished_on_time"
-    assert rec.tier.outcome == "no_penalty"
+    assert rec.tier.outcome == "order_only" and rec.tier.measures == ("order_demolition",) and not rec.tier.penalised
     assert rec.tier_range is None and rec.recommended_range is None
+    assert rec.statutory_range == FineRange(0, 0)  # 城乡规划法第六十四条: no fine for what was demolished in time
+    assert any("责令限期拆除，不予罚款" in step for step in rec.trace)
 
 
 def test_jz001_cannot_be_demolished_confiscates_and_may_fine_up_to_10_percent_城乡规划法_art_64():
@@ -427,7 +430,7 @@ def test_every_amount_of_the_recommendation_appears_in_the_trace(code, raw):
     text = "\n".join(rec.trace)
     for fen in (rec.tier_range.min_fen, rec.tier_range.max_fen, rec.recommended_range.min_fen, rec.recommended_range.max_fen):
         assert f"{Decimal(fen) / 100:,.2f} 元" in text
-    assert all(re.search(r"discretion\.toml 表 \w+", step) for step in rec.trace if "罚款" in step and "=" in step)
+    assert all(re.search(r"(discretion\.toml 表|items\.toml 事项) \w+", step) for step in rec.trace if "罚款" in step and "=" in step)
 
 
 # --- check_proposal: the handling proposal against the benchmark (国办发〔2022〕27号) ------------
@@ -495,10 +498,46 @@ def test_proposal_keeps_the_tiers_legal_review_apl_art_58():
 
 
 def test_proposal_above_the_hearing_threshold_gives_a_hearing_apl_art_63():
-    rec = rec_for("JZ004", overdue_days=10)  # organisation, up to 20,000 yuan: no hearing
+    thresholds = HearingThresholds(natural_person_fen=3_000_000)
+    rec = rec_for("JZ004", PERSON, thresholds, overdue_days=10)  # up to 20,000 yuan: no hearing
     assert not rec.hearing_right
-    check = check_proposal(rec, 10_000_000, "违法情节特别恶劣")
+    check = check_proposal(rec, 4_000_000, "违法情节特别恶劣")  # within the statute's 50,000 yuan
     assert check.hearing_right
+
+
+# --- the statute's own range: 行政处罚法第三十四条, 国办发〔2022〕27号 (issue 13 point 4) ------------
+
+
+def test_reasons_never_take_a_fine_above_10_percent_of_cost_城乡规划法_art_64():
+    rec = rec_for("JZ001", construction_cost="1000000", correctable=True, corrected_on_time=True)
+    assert rec.statutory_range == FineRange(5_000_000, 10_000_000)  # 5 %–10 % of 1,000,000 yuan
+    assert check_proposal(rec, 10_000_000, "逾期未改正，情节较重").legal_review_required  # a departure inside the law
+    with pytest.raises(UserError) as caught:
+        check_proposal(rec, 10_000_001, "当事人拒不配合，情节特别恶劣")
+    assert caught.value.code == "STATUTORY_MAXIMUM_EXCEEDED" and caught.value.field == "proposedFine"
+
+
+def test_a_fine_below_the_statutory_minimum_is_a_reduction_for_legal_review_apl_art_32():
+    rec = rec_for("JZ001", construction_cost="1000000", correctable=True, corrected_on_time=True)
+    check = check_proposal(rec, 1_000_000, "当事人主动消除违法行为危害后果")
+    assert any("减轻处罚" in r for r in check.legal_review_reasons)
+
+
+def test_every_built_in_penalty_item_that_fines_carries_its_statutory_range():
+    for item in CATALOG.items.values():
+        assert bool(item.bounds) == ("fine" in item.penalty_kinds), item.code
+        assert item.bounds[-1].when is None if item.bounds else True
+
+
+def test_major_fine_is_judged_on_the_fine_proposed_not_the_top_of_the_range_apl_art_58():
+    """Issue 13 point 9: JZ018 一般 is 20,000–100,000 yuan, its major fine 100,000 yuan; only a fine
+    that reaches it makes the penalty major (docs/plugin-data-format.md, major_fine)."""
+    rec = rec_for("JZ018")
+    assert rec.tier.code == "general" and rec.recommended_range == FineRange(2_000_000, 10_000_000)
+    assert not rec.legal_review_required
+    assert not check_proposal(rec, 5_000_000, None).legal_review_required
+    reached = check_proposal(rec, 10_000_000, None)
+    assert reached.legal_review_required and any("拟处罚款 100,000.00 元" in r and "major_fine" in r for r in reached.legal_review_reasons)
 
 
 # --- property: the recommendation always lies inside the tier ---------------------------------

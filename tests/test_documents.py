@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
@@ -22,6 +23,7 @@ from zhifa.core.documents import (
     DocumentParty,
     DocumentType,
     NoPenalty,
+    NoticeGiven,
     Payment,
     PenaltyLine,
     Remedies,
@@ -56,7 +58,7 @@ PERSON = DocumentParty(
 )
 OFFICERS = (DocumentOfficer("王立新", "33090221001"), DocumentOfficer("李晓燕", "33090221017"))
 REMEDIES = Remedies(reconsideration_body="舟山市定海区人民政府", court="舟山市定海区人民法院")
-PAYMENT = Payment(bank="中国农业银行舟山定海支行或者通过“浙里办”电子支付系统")
+PAYMENT = Payment(bank="中国农业银行舟山定海支行", e_payment="“浙里办”电子支付系统")
 
 # JZ001 of the construction catalogue: 5 % of a construction cost of 1,234,567.80 yuan.
 COMPANY_CASE = DocumentCase(
@@ -86,6 +88,7 @@ COMPANY_CASE = DocumentCase(
     agency_address="舟山市定海区人民北路 1 号",
     agency_phone="0580-2020000",
     payment=PAYMENT,
+    notice=NoticeGiven("定综执告字〔2026〕7号", dt.date(2026, 2, 20)),
     remedies=REMEDIES,
 )
 # SC001 of the market catalogue for a natural person: fine plus confiscated illegal gains.
@@ -138,6 +141,21 @@ def text_of(data: bytes) -> str:
 def rendered(doc_type: DocumentType, case: DocumentCase, serial: int = 12) -> tuple[str, str]:
     number = document_number(SHORT, doc_type, 2026, serial)
     return number, text_of(render(doc_type, case_for(doc_type, case), number))
+
+
+# A character or a word written twice running ("到到", "缴纳缴纳"); 某某 is how names are withheld.
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{1,4})\1")
+# A parenthesised article citation or list of notes ("（行政处罚法第六十七条；罚缴分离）") is a note for
+# staff: a document the party receives cites the law in its sentence ("依据……第六十七条的规定").
+_NOTE = re.compile(r"（[^（）]*(?:第[一二三四五六七八九十百零]+条|；)[^（）]*）")
+
+
+def prose_problems(text: str) -> list[str]:
+    """What a lawyer would strike from a document: doubled words and internal notes. The notes are
+    looked for first and the doubled words again without them, so "缴纳（…）缴纳" is caught twice."""
+    notes = _NOTE.findall(text)
+    doubled = [m.group(0) for m in _DOUBLED.finditer(_NOTE.sub("", text)) if set(m.group(1)) != {"某"}]
+    return [f"内部注释：{n}" for n in notes] + [f"重复：{d}" for d in doubled]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,6 +270,37 @@ def test_every_document_opens_and_names_case_number_and_party(doc_type: Document
 
 
 @pytest.mark.parametrize("case", [COMPANY_CASE, PERSON_CASE], ids=["legal_person", "natural_person"])
+@pytest.mark.parametrize("doc_type", list(DocumentType), ids=lambda t: t.value)
+def test_every_document_reads_as_a_lawyer_would_write_it(doc_type: DocumentType, case: DocumentCase) -> None:
+    """Issue 13 item 12: no doubled word ("到到", "缴纳缴纳") and no note for staff in parentheses
+    ("（行政处罚法第六十七条；罚缴分离）") in any document the party receives; the law is cited in the sentence."""
+    _, text = rendered(doc_type, case)
+    assert prose_problems(text) == []
+
+
+def test_the_prose_check_finds_what_it_is_for() -> None:
+    wrong = "当事人应当到到指定银行或者通过电子支付系统缴纳（行政处罚法第六十七条；罚缴分离）缴纳罚款。"
+    assert prose_problems(wrong) == ["内部注释：（行政处罚法第六十七条；罚缴分离）", "重复：到到", "重复：缴纳缴纳"]
+    assert prose_problems("法定代表人：陈某某（执法证号：33090221001）（大写：伍万元整）（印章）") == []
+
+
+def test_payment_names_only_the_bank_and_the_system() -> None:
+    """APL Art. 67 para 3: "到指定的银行或者通过电子支付系统缴纳罚款" — the sentence writes 到, 通过 and 缴纳."""
+    assert Payment("指定的银行", "电子支付系统").route == "到指定的银行或者通过电子支付系统"
+    with pytest.raises(DocumentError, match="名称"):
+        Payment("到指定银行或者通过电子支付系统缴纳")
+
+
+def test_decision_recounts_the_prior_notice() -> None:
+    """APL Art. 44, 62–64: the decision states when the notice was served and which rights it told."""
+    _, text = rendered(DocumentType.PENALTY_DECISION, PERSON_CASE)
+    assert "本机关于2026年2月20日向当事人送达了《行政处罚事先告知书》（定综执告字〔2026〕7号）" in text
+    assert "依法享有的陈述、申辩、要求听证的权利" in text
+    _, text = rendered(DocumentType.PENALTY_DECISION, dataclasses.replace(COMPANY_CASE, notice=None))
+    assert "事先告知书" not in text  # the simple procedure serves none
+
+
+@pytest.mark.parametrize("case", [COMPANY_CASE, PERSON_CASE], ids=["legal_person", "natural_person"])
 @pytest.mark.parametrize(
     "doc_type",
     [DocumentType.FILING_APPROVAL, DocumentType.PRIOR_NOTICE, DocumentType.PENALTY_DECISION, DocumentType.NO_PENALTY_DECISION],
@@ -281,7 +330,7 @@ def test_penalty_amount_in_figures_and_words(doc_type: DocumentType) -> None:
 def test_decision_states_performance_and_remedies() -> None:
     """APL Art. 59 items 4–6, Art. 67 (15 days), Art. 72 (surcharge), 行政复议法 Art. 20, 行政诉讼法 Art. 46."""
     _, text = rendered(DocumentType.PENALTY_DECISION, COMPANY_CASE)
-    assert "自收到本决定书之日起十五日内，到中国农业银行舟山定海支行或者通过“浙里办”电子支付系统缴纳罚款" in text
+    assert "自收到本决定书之日起十五日内，到中国农业银行舟山定海支行或者通过“浙里办”电子支付系统缴纳罚款。" in text
     assert "每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额" in text
     assert "自收到本决定书之日起六十日内向舟山市定海区人民政府申请行政复议" in text
     assert "六个月内依法向舟山市定海区人民法院提起行政诉讼" in text

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from zhifa.core.audit.service import verify as verify_audit
 from zhifa.core.catalog.loader import DataFileError
+from zhifa.core.catalog.spec import ChecklistSpec, PointSpec
 from zhifa.core.clock import legal_today
 from zhifa.core.entities.models import Entity, EntityKind
 from zhifa.core.errors import UserError, UserErrors
@@ -630,3 +631,51 @@ async def test_reports_refuse_a_reversed_period_or_an_impossible_year(api, demo)
     assert reversed_.json()["errors"][0]["extensions"]["code"] == "PERIOD_INVALID"
     ancient = await api.post("{ inspectionLoad(year: 1999, first: 5) { entityCount } }")
     assert ancient.json()["errors"][0]["extensions"]["code"] == "ARGUMENT_INVALID"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: one rule for what a checklist or scenario is meant for
+
+
+PRICE_TAGS = ChecklistSpec(
+    code="SC-CL99", name="明码标价检查清单（不限行业）", applies_to=(), industries=(), domain="market", source="test",
+    points=(PointSpec("SC-CL99-01", "商品和服务是否按规定明码标价", "《中华人民共和国价格法》第十三条", "SC021"),),
+)
+
+
+def test_a_checklist_without_industries_is_meant_for_every_industry():
+    """docs/plugin-data-format.md (checklists.toml): an empty `industries` (or `applies_to`) sets no limit."""
+    assert PRICE_TAGS.meant_for("natural_person", ()) and PRICE_TAGS.meant_for("legal_person", ("餐饮",))
+    assert joint.applicable([PRICE_TAGS], "legal_person", []) == [PRICE_TAGS]
+    narrow = ChecklistSpec("SC-CL98", "餐饮", ("legal_person",), ("餐饮",), PRICE_TAGS.points)
+    assert not narrow.meant_for("legal_person", ()) and not narrow.meant_for("natural_person", ("餐饮",))
+
+
+async def test_a_checklist_without_industries_joins_every_joint_visit_as_it_lists_for_every_industry(
+        api, demo, places, inspection_plugins, monkeypatch):
+    """Issue 13 point 11 (docs/plugin-data-format.md): `checklists(industry:)` and `jointVisitPlan` apply one rule."""
+    monkeypatch.setitem(inspection_plugins.catalog.checklists, PRICE_TAGS.code, PRICE_TAGS)
+    listed = (await api('{ checklists(industry: "咨询服务") { code } }'))["checklists"]
+    assert "SC-CL99" in {c["code"] for c in listed}
+    async with demo() as session, session.begin():
+        regions = {r.code: r for r in (await session.execute(sa.select(Region))).scalars()}
+        untagged = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="舟山市定海区某咨询有限公司", credit_code="91330902MA2JOINT09",
+                          address="定海区", region_id=regions["330902"].id, industry_tags=[])
+        session.add(untagged)
+    plan = (await api(JOINT_PLAN, {"e": global_id("Entity", untagged.id)}))["jointVisitPlan"]
+    assert plan["checklistCodes"] == ["SC-CL99"]
+    restaurant = (await api(JOINT_PLAN, {"e": places["restaurant"]}))["jointVisitPlan"]
+    assert "SC-CL99" in restaurant["checklistCodes"]
+
+
+async def test_a_scenario_refuses_an_entity_its_applies_to_excludes(api, demo, inspection_plugins):
+    """Issue 13 point 18: a scenario's `applies_to` binds `jointVisitPlan` (YJS-MSJY is for businesses, not natural persons)."""
+    people = (await api('{ entities(filter: {kind: NATURAL_PERSON}, first: 1) { edges { node { id } } } }'))["entities"]["edges"]
+    person = people[0]["node"]["id"]
+    refused = await api.post(JOINT_PLAN, {"e": person, "s": "YJS-MSJY"})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "SCENARIO_NOT_APPLICABLE"
+    listed = (await api("{ inspectionScenarios(appliesTo: NATURAL_PERSON) { code appliesTo } }"))["inspectionScenarios"]
+    assert "YJS-MSJY" not in {s["code"] for s in listed}
+    assert all("NATURAL_PERSON" in s["appliesTo"] for s in listed)
+    available = scenarios.available(inspection_plugins.catalog, inspection_plugins.scenarios())
+    assert {s.code for s in scenarios.meant_for(available, "natural_person")} == {s["code"] for s in listed}

@@ -63,6 +63,7 @@ STEP_INPUTS = {
     "approvePaymentPlan": "PaymentPlanInput",
     "applyCourtEnforcement": "CourtApplicationInput",
     "endExecution": "EndExecutionInput",
+    "remitSurcharge": "RemitSurchargeInput",
 }
 
 
@@ -87,8 +88,9 @@ async def bureau(api, demo, demo_tokens):
     }
 
 
-async def register(api, bureau, *, item="JZ001", entity="company", facts=None, violated=60, procedure="GENERAL", officers=None) -> Desk:
+async def register(api, bureau, *, item="JZ001", entity="company", facts=None, violated=60, procedure="GENERAL", officers=None, description="") -> Desk:
     payload = {
+        "description": description,
         "entityId": bureau[entity],
         "agencyId": bureau["agency"]["id"],
         "itemCode": item,
@@ -147,7 +149,7 @@ async def test_deciding_inside_the_notice_window_is_refused(api, demo, bureau):
     desk = await register(api, bureau, facts={"construction_cost": "100000"})
     for step, on in (("fileCase", 20), ("startInvestigation", 19)):
         await desk.do(step, on=ago(on))
-    await desk.do("proposePenalty", facts={"correctable": True, "corrected_on_time": True})
+    await desk.do("proposePenalty", on=ago(17), facts={"correctable": True, "corrected_on_time": True})
     await desk.do("sendPriorNotice", on=ago(15))
     # recorded today but taken a day after the notice: judged on its own day, still inside the window
     await desk.do("decidePenalty", on=ago(14), expect="NOTICE_WINDOW_OPEN")
@@ -216,8 +218,10 @@ async def test_no_penalty_decision_on_the_first_violation_path(api, demo, bureau
 
 
 async def test_transfer_from_township_to_county_and_to_public_security(api, demo, demo_tokens, bureau):
-    """APL Art. 24 and 27: a township sends a case to the county, which takes the whole file over;
-    a suspected crime goes to public security (行政执法机关移送涉嫌犯罪案件的规定)."""
+    """APL Art. 24 and 27: a township sends a case to the county, which takes the whole file over
+    with its own handlers and number (the township's number stays in the history); a suspected crime
+    goes to public security on the principal head's approval (行政执法机关移送涉嫌犯罪案件的规定第五条),
+    the police answer with their notice (第八条), and a case they file stays with them (第十一条、第十二条)."""
     township = api.as_(demo_tokens["township_officer"])
     mine = await township(
         """{ agencies(filter: {kind: TOWNSHIP_TEAM}) { edges { node { id name } } }
@@ -235,18 +239,47 @@ async def test_transfer_from_township_to_county_and_to_public_security(api, demo
     await desk.do("startInvestigation")
     await desk.do("transferCase", target="AGENCY", agencyId=bureau["agency"]["id"], reason="拟作出重大行政处罚，依规定移送县级")
     assert desk.case["status"] == "TRANSFERRED"
+    sender_number = (await api("query($id: ID) { case(id: $id) { caseNumber } }", {"id": desk.case["id"]}))["case"]["caseNumber"]
     county = Desk(api, desk.case)
-    await county.do("answerTransfer", accepted=True, reason="接收")
+    await county.do("answerTransfer", accepted=True, reason="接收", expect="TRANSFER_HANDLERS_REQUIRED")
+    await county.do("answerTransfer", accepted=True, reason="接收", officerIds=handlers, expect="OFFICER_NOT_IN_AGENCY")
+    await county.do("answerTransfer", accepted=True, reason="接收", officerIds=bureau["officers"])
     assert county.case["status"] == "INVESTIGATING"
-    owner = await api("query($id: ID) { case(id: $id) { agency { id } timeline { kind } } }", {"id": county.case["id"]})
+    owner = await api("query($id: ID) { case(id: $id) { caseNumber agency { id } officers { id } timeline { kind } } }", {"id": county.case["id"]})
     assert owner["case"]["agency"]["id"] == bureau["agency"]["id"]
+    assert sorted(o["id"] for o in owner["case"]["officers"]) == sorted(bureau["officers"])
+    assert owner["case"]["caseNumber"] != sender_number and owner["case"]["caseNumber"].startswith(bureau["agency"]["shortName"])
     assert [e["kind"] for e in owner["case"]["timeline"]][-2:] == ["transfer", "accept_return"]
     assert (await township("query($id: ID) { case(id: $id) { id } }", {"id": county.case["id"]}))["case"] is None
 
-    await county.do("transferCase", target="PUBLIC_SECURITY", reason="涉嫌犯罪，移送公安机关")
+    head = demo_tokens["bureau_head"]
+    await county.do("transferCase", target="PUBLIC_SECURITY", reason="涉嫌犯罪，移送公安机关", reportedOn=ago(0), expect="CRIMINAL_TRANSFER_NOT_APPROVED")
+    await county.do("transferCase", as_=head, target="PUBLIC_SECURITY", reason="涉嫌犯罪，移送公安机关", expect="CRIMINAL_TRANSFER_REPORT_REQUIRED")
+    await county.do("transferCase", as_=head, target="PUBLIC_SECURITY", reason="涉嫌犯罪，移送公安机关", reportedOn=ago(0))
     assert county.case["status"] == "TRANSFERRED"
-    await county.do("answerTransfer", accepted=False, reason="公安机关决定不予立案，退回")
+    await county.do("answerTransfer", accepted=True, reason="公安机关决定立案", expect="POLICE_NOTICE_REQUIRED")
+    police = token("service:dinghai-police", ["public_security"], regions=["330902"], scopes=["read:cases"])
+    await county.do("answerTransfer", as_=police, accepted=True, reason="公安机关决定立案侦查", noticeNumber="舟定公（刑）立字〔2026〕15号")
+    assert county.case["status"] == "TRANSFERRED"  # the case is with the police, not back with the agency
+    await county.do("startInvestigation", expect="CASE_WITH_PUBLIC_SECURITY")
+    answer = await api("query($id: ID) { case(id: $id) { timeline { kind data } } }", {"id": county.case["id"]})
+    recorded = answer["case"]["timeline"][-1]
+    assert recorded["kind"] == "accept_return" and recorded["data"]["accepted"] is True
+    assert recorded["data"]["answered_by"] == "public_security" and recorded["data"]["notice_number"] == "舟定公（刑）立字〔2026〕15号"
+    # 第十三条: no criminal liability after all, but an administrative one — the police send it back
+    await county.do("answerTransfer", as_=police, accepted=False, reason="不需要追究刑事责任，移送行政执法机关处理", noticeNumber="舟定公（刑）撤字〔2026〕3号")
     assert county.case["status"] == "INVESTIGATING"
+
+
+async def test_transfers_only_to_an_agency_competent_for_the_item_and_place(api, demo, bureau):
+    """APL Art. 22–24 (浙江省综合行政执法条例第九条): a construction case cannot go to the transport
+    team, which holds no construction duties, nor to a township the item was not delegated to."""
+    desk = await register(api, bureau)
+    await desk.do("fileCase", on=ago(50))
+    await desk.do("startInvestigation", on=ago(45))
+    agencies = (await api("{ agencies(first: 100) { edges { node { id kind domainCodes } } } }"))["agencies"]["edges"]
+    transport = next(a["node"]["id"] for a in agencies if a["node"]["kind"] == "PROFESSIONAL_TEAM" and "construction" not in a["node"]["domainCodes"])
+    await desk.do("transferCase", target="AGENCY", agencyId=transport, reason="移送交通运输执法队", expect="TRANSFER_RECEIVER_NOT_COMPETENT")
 
 
 async def test_overdue_cases_are_filterable(api, demo, bureau):
@@ -311,11 +344,7 @@ async def test_publication_redacts_people_and_withdrawal_and_correction_are_new_
 
     credit = await api("query($e: ID!) { creditRecords(entityId: $e) { id severity repairableFrom } }", {"e": bureau["person"]})
     assert len(credit["creditRecords"]) == 1 and credit["creditRecords"][0]["severity"] == "ordinary"
-    apply = "mutation($i: ApplyCreditRepairInput!) { applyCreditRepair(input: $i) { repair { id outcome } errors { code } } }"
-    applied = (await api(apply, {"i": {"creditRecordId": credit["creditRecords"][0]["id"], "commitment": "本人承诺守法经营"}}))["applyCreditRepair"]
-    decide = "mutation($i: DecideCreditRepairInput!) { decideCreditRepair(input: $i) { repair { outcome reason } errors { code } } }"
-    decided = (await api.as_(demo_tokens["bureau_head"])(decide, {"i": {"repairId": applied["repair"]["id"]}}))["decideCreditRepair"]
-    assert decided["repair"]["outcome"] == "refused" and "最短公示期未满" in decided["repair"]["reason"]
+    assert credit["creditRecords"][0]["repairableFrom"] > TODAY.isoformat()
     other = await api.as_(demo_tokens["provincial_other"])("query($e: ID!) { creditRecords(entityId: $e) { id } }", {"e": bureau["person"]})
     assert other["creditRecords"] == []
 
@@ -340,13 +369,56 @@ async def test_the_decision_and_other_documents_are_generated_from_the_record(ap
         assert expected in text, expected
     receipt = await api.client.get(f"/cases/{desk.case['id']}/documents/service_receipt", headers=headers)
     assert receipt.status_code == 200
-    notice = await api.client.get(f"/cases/{desk.case['id']}/documents/prior_notice", headers=headers)
-    assert notice.status_code == 409 and notice.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_ISSUED"
+    for never in ("prior_notice", "filing_approval"):  # the simple procedure neither files nor notifies in writing
+        refused = await api.client.get(f"/cases/{desk.case['id']}/documents/{never}", headers=headers)
+        assert refused.status_code == 409 and refused.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_IN_PROCEDURE"
     unknown = await api.client.get(f"/cases/{desk.case['id']}/documents/love_letter", headers=headers)
     assert unknown.status_code == 404 and unknown.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_TYPE_UNKNOWN"
     outsider = {"authorization": f"Bearer {demo_tokens['provincial_other']}"}
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision", headers=outsider)).status_code == 404
     assert (await api.client.get(f"/cases/{desk.case['id']}/documents/penalty_decision")).status_code == 404
+
+
+async def test_every_document_of_a_case_reads_as_a_lawyer_would_write_it(api, demo, demo_tokens, bureau):
+    """Issue 13 item 12 (APL Art. 44, 59, 61, 67 para 3): every document type rendered from a real
+    case has no doubled word ("到到…缴纳…缴纳") and no note for staff in parentheses; the decision
+    recounts the prior notice; a step not yet taken is DOCUMENT_NOT_ISSUED."""
+    import io
+
+    import docx
+
+    from test_documents import prose_problems
+    from zhifa.core.documents import DocumentType
+
+    headers = {"authorization": f"Bearer {demo_tokens['bureau_officer']}"}
+
+    async def text(desk, doc_type: DocumentType) -> str:
+        response = await api.client.get(f"/cases/{desk.case['id']}/documents/{doc_type.value}", headers=headers)
+        assert response.status_code == 200, (doc_type, response.text)
+        document = docx.Document(io.BytesIO(response.content))
+        return "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+
+    fined = await register(api, bureau, item="SC024", facts={"duration_months": 1, "illegal_gains": "800"}, violated=20)
+    await fined.do("fileCase", on=ago(15))
+    early = await api.client.get(f"/cases/{fined.case['id']}/documents/penalty_decision", headers=headers)
+    assert early.status_code == 409 and early.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_ISSUED"
+    await fined.do("startInvestigation", on=ago(14))
+    await fined.do("proposePenalty", on=ago(12))
+    await fined.do("sendPriorNotice", on=ago(10))
+    await fined.do("decidePenalty", on=ago(1))
+    await fined.do("serveDecision")
+    cleared = await register(api, bureau, item="SC024", facts={"duration_months": 1}, violated=20)
+    await cleared.do("fileCase", on=ago(15))
+    await cleared.do("startInvestigation", on=ago(14))
+    await cleared.do("proposePenalty", on=ago(12))
+    await cleared.do("decideNoPenalty", ground="违法行为轻微并及时改正，没有造成危害后果")
+    documents = {t: await text(cleared if t is DocumentType.NO_PENALTY_DECISION else fined, t) for t in DocumentType}
+    for doc_type, body in documents.items():
+        assert prose_problems(body) == [], (doc_type, prose_problems(body))
+    decision = documents[DocumentType.PENALTY_DECISION]
+    assert "到指定的银行或者通过电子支付系统缴纳罚没款。" in decision
+    assert "送达了《行政处罚事先告知书》（" in decision
+    assert "没收违法所得人民币 800.00 元（大写：捌佰元整）" in decision
 
 
 async def test_execution_with_an_approved_instalment_plan_and_court_enforcement(api, demo, demo_tokens, bureau):
@@ -416,6 +488,57 @@ async def test_payment_and_enforcement_wait_for_their_stage(api, demo, demo_toke
     await desk.do("startExecution")
     await desk.do("applyCourtEnforcement", court=" ", expect="COURT_REQUIRED")
     await desk.do("endExecution", endedBy="forgiven", reason="当事人困难", expect="EXECUTION_END_INVALID")
+
+
+async def test_credit_repair_applied_for_too_early_is_refused_with_a_code(api, demo, demo_tokens, bureau):
+    """Issue 13 item 17 (国家发展改革委《失信行为纠正后的信用信息修复管理办法（试行）》2023年第58号令, REFERENCE §8):
+    an application before the minimum period, or before the penalty is performed, is refused when
+    applied for, with declared codes — no pending application that can only be refused."""
+    desk = await register(api, bureau, item="SC024", entity="person", procedure="SIMPLE", facts={"duration_months": 1})
+    await desk.do("decidePenalty", fine="150.00")
+    publish = "mutation($i: PublishDecisionInput!) { publishDecision(input: $i) { errors { code } } }"
+    assert (await api(publish, {"i": {"caseId": desk.case["id"]}}))["publishDecision"]["errors"] == []
+    records = (await api("query($e: ID!) { creditRecords(entityId: $e) { id recordedOn } }", {"e": bureau["person"]}))["creditRecords"]
+    credit = next(r["id"] for r in records if r["recordedOn"] == TODAY.isoformat())
+    apply = "mutation($i: ApplyCreditRepairInput!) { applyCreditRepair(input: $i) { repair { id } errors { code message } } }"
+    applied = (await api(apply, {"i": {"creditRecordId": credit, "commitment": "本人承诺守法经营"}}))["applyCreditRepair"]
+    assert applied["repair"] is None
+    assert [e["code"] for e in applied["errors"]] == ["REPAIR_PERIOD_NOT_OVER", "PENALTY_NOT_PERFORMED"]
+    assert "起方可申请信用修复" in applied["errors"][0]["message"]
+
+
+async def test_published_facts_withhold_the_persons_name_and_street_address(api, public_api, demo, bureau):
+    """Issue 13 item 16 (APL Art. 48, 50; PIPL Art. 25; REFERENCE §9): the published facts follow the
+    fields' rules — the natural person's full name becomes surname + 某 and the street address is
+    cut back to the county — wherever the text names them; ID and phone numbers are scrubbed."""
+    person = (await api("query($id: ID!) { node(id: $id) { ... on Entity { name address } } }", {"id": bureau["person"]}))["node"]
+    facts = (f"当事人{person['name']}（公民身份号码330902199001011234，住址：{person['address']}，联系电话13905801234）"
+             f"于检查当日在金塘大道44号销售自制熟食，{person['name']}对违法事实无异议。")
+    desk = await register(api, bureau, item="SC024", entity="person", procedure="SIMPLE", facts={"duration_months": 1}, description=facts)
+    await desk.do("decidePenalty", fine="150.00")
+    publish = "mutation($i: PublishDecisionInput!) { publishDecision(input: $i) { publication { decisionNumber partyName partyAddress } errors { code } } }"
+    published = (await api(publish, {"i": {"caseId": desk.case["id"]}}))["publishDecision"]
+    assert published["errors"] == []
+    search = "query($n: String) { publicDecisions(filter: {search: $n}) { edges { node { facts } } } }"
+    shown = (await public_api(search, {"n": published["publication"]["decisionNumber"]}))["publicDecisions"]["edges"][0]["node"]["facts"]
+    assert person["name"] not in shown and f"当事人{published['publication']['partyName']}" in shown
+    assert "金塘大道" not in shown and person["address"] not in shown
+    assert f"住址：{published['publication']['partyAddress']}" in shown
+    assert "330902199001011234" not in shown and "13905801234" not in shown
+
+
+async def test_no_demo_publication_names_a_natural_person_in_full(api, public_api, demo):
+    """Issue 13 item 16: the demo's decisions are published through the same redaction, so none
+    prints a natural person's or an operator's full name or street address beside "李某"."""
+    people = await api("""{ entities(first: 100, filter: {kind: NATURAL_PERSON}) { edges { node { name address } } }
+                          shops: entities(first: 100, filter: {kind: INDIVIDUAL_BUSINESS}) { edges { node { legalRepresentative } } } }""")
+    names = {e["node"]["name"] for e in people["entities"]["edges"]} | {e["node"]["legalRepresentative"] for e in people["shops"]["edges"]} - {None}
+    streets = {e["node"]["address"] for e in people["entities"]["edges"]}
+    shown = (await public_api("{ publicDecisions(first: 100) { totalCount edges { node { facts partyKind } } } }"))["publicDecisions"]
+    assert shown["totalCount"] > 0
+    for edge in shown["edges"]:
+        leaked = [n for n in names | streets if n and n in edge["node"]["facts"]]
+        assert leaked == [], (edge["node"]["facts"], leaked)
 
 
 async def test_publication_and_credit_repair_refusals(api, demo, demo_tokens, bureau):

@@ -24,6 +24,7 @@ class Role(LabeledEnum):
     AGENCY_HEAD = "agency_head", "负责人"
     SUPERVISOR = "supervisor", "执法监督人员（司法行政机关）"
     PROVINCIAL = "provincial", "省一体化平台服务账号"
+    PUBLIC_SECURITY = "public_security", "公安机关行刑衔接平台服务账号"
     PUBLIC = "public", "公众"
 
 
@@ -32,6 +33,8 @@ STAFF = {Role.OFFICER, Role.AUXILIARY, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD}
 CLEAR_PERSONAL_DATA = {Role.OFFICER, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD}
 # Roles that may perform enforcement acts (auxiliary staff never act alone: APL Art. 42).
 ENFORCERS = {Role.OFFICER, Role.AGENCY_HEAD}
+# Service accounts of other systems: they read the regions their token names, within its scopes.
+SERVICE_ACCOUNTS = {Role.PROVINCIAL, Role.PUBLIC_SECURITY}
 
 
 class Scope(enum.Enum):
@@ -110,7 +113,7 @@ class Jurisdiction:
 def jurisdiction(viewer: Viewer, agencies: list[AgencyNode], regions: list[RegionNode]) -> Jurisdiction:
     region_parent = {r.id: r.parent_id for r in regions}
     agency_by_id = {a.id: a for a in agencies}
-    if viewer.has(Role.PROVINCIAL):
+    if viewer.has(*SERVICE_ACCOUNTS):
         roots = [r.id for r in regions if r.code in viewer.region_codes]
         return _by_regions(descendants(roots, region_parent), agencies, _overseers(roots, region_parent, agencies))
     own = agency_by_id.get(viewer.agency_id) if viewer.agency_id else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, CalendarYearUnknown, WorkingCalendar
 from zhifa.core.cases.error_codes import CaseErrorCode
-from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy, PeriodEnd
 from zhifa.core.errors import UserError
 from zhifa.core.labels import LabeledEnum
 
@@ -48,6 +48,9 @@ class DeadlineRule:
     suspendable: bool = False  # may suspensions stop this clock?
     extendable: bool = False  # may an approval add days?
     max_extension_days: int | None = None  # cap on all extensions together; None = no legal cap
+    # A calendar-day period whose last day is not a working day ends on the next working day
+    # (the deployment's day-counting policy, `CasePolicy.calendar_period_end`).
+    rolls_to_working_day: bool = True
 
     def __post_init__(self) -> None:
         if self.length < 1:
@@ -182,7 +185,8 @@ def rules(policy: CasePolicy = DEFAULT_POLICY) -> dict[str, DeadlineRule]:
         DECISION, length=policy.decision_limit_days, max_extension_days=policy.decision_extension_days
     )
     table["PAYMENT"] = _with(PAYMENT, length=policy.payment_days)
-    return table
+    rolls = policy.calendar_period_end is PeriodEnd.NEXT_WORKING_DAY
+    return {kind: r if r.day_type is W else _with(r, rolls_to_working_day=rolls) for kind, r in table.items()}
 
 
 def rule(kind: str, policy: CasePolicy = DEFAULT_POLICY) -> DeadlineRule:
@@ -239,7 +243,8 @@ def compute(
     length plus all extensions is reached — an extension lengthens the period itself (90 + 30
     days counted from filing), it is not added to a due date already moved past a holiday. A
     calendar-day period whose last day is not a working day then ends on the next working day
-    (Civil Procedure Law Art. 85; see `core.cases.calendar`).
+    (by analogy to the Civil Procedure Law Art. 85; see `core.cases.calendar`) unless the
+    deployment's policy says the day as counted stands (`rules(policy)` sets it on each rule).
     A suspension that starts after the deadline has passed does not revive it. An extension
     approved after the deadline it extends had already passed is refused. For a 'before' rule
     (the hearing notice) the result is the latest day the act may happen.
@@ -316,7 +321,7 @@ def _walk(
             skipped += 1
             continue
         counted += 1
-    if not working:
+    if not working and rule.rolls_to_working_day:
         day = calendar.next_working_day(day)
     return day, skipped
 

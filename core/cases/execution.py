@@ -1,9 +1,14 @@
 """Execution of a penalty decision (行政处罚的执行, APL Art. 66–73): pure money and date rules.
 
+- `payment_due`: the one rule for the last day to pay (Art. 67 para 3, Art. 66 para 2) — the
+  PAYMENT deadline a case shows and the first day of its surcharge both come from it.
 - `surcharge`: the late-payment surcharge (加处罚款) of APL Art. 72 item 1 — 3 % of the fine for
   every day after the payment deadline, never more than the fine itself; the days of an
   administrative reconsideration or lawsuit (Art. 73 para 3) and of an approved deferral
   (Art. 66 para 2) do not count.
+- `allocate` / `surcharge_account`: the surcharge as its own amount — accrued, paid, reduced or
+  waived (ACL Art. 42, where the policy allows), handed to the court — with payments going to
+  the fine first and then to the surcharge.
 - `validate_plan`: a deferral or instalment plan (暂缓或者分期缴纳, Art. 66 para 2).
 - `closing_errors` / `may_close`: a case closes once execution is finished (fine and surcharge
   paid, other penalties carried out) or lawfully ended (court enforcement concluded, execution
@@ -16,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from zhifa.core.cases.calendar import add_years
-from zhifa.core.cases.deadlines import Suspension
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, ONE_DAY, WorkingCalendar, add_years
+from zhifa.core.cases.deadlines import Deadline, Provisional, Suspension, compute, provisionally, rule
 from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.errors import UserError
@@ -30,6 +35,49 @@ from zhifa.core.money import fen_to_yuan, round_fen
 APL = "《中华人民共和国行政处罚法》"
 ACL = "《中华人民共和国行政强制法》"
 SURCHARGE_RATE = Decimal("0.03")  # per day, APL Art. 72 item 1 — statutory, not a policy number
+
+
+# --- the last day to pay ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentDue:
+    """Until when the party may pay the fine without a surcharge."""
+
+    deadline: Deadline  # `due_on` is the last day to pay
+    provisional_year: int | None = None  # counted on weekends alone until that year's notice is recorded
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.deadline.due_on
+
+    @property
+    def surcharge_from(self) -> dt.date:
+        """APL Art. 72 item 1: "到期不缴纳" — the first day that accrues is the day after the last day."""
+        return self.last_day + ONE_DAY
+
+    def shown(self) -> Deadline | Provisional:
+        """As the case's deadline list carries it."""
+        return Provisional(self.deadline, self.provisional_year) if self.provisional_year else self.deadline
+
+
+def payment_due(
+    served_on: dt.date,
+    policy: CasePolicy = DEFAULT_POLICY,
+    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    plan_ends_on: dt.date | None = None,
+) -> PaymentDue:
+    """The last day to pay: 15 days from receipt of the decision (Art. 67 para 3), ending where the
+    deployment's day-counting policy ends a calendar-day period; an approved deferral or
+    instalment plan (Art. 66 para 2) moves it to the plan's last instalment, never earlier."""
+    found = provisionally(lambda cal: compute(rule("PAYMENT", policy), served_on, calendar=cal), calendar)
+    deadline, year = (found.deadline, found.unknown_year) if isinstance(found, Provisional) else (found, None)
+    if plan_ends_on is not None:
+        deadline = replace(deadline, due_on=max(deadline.due_on, plan_ends_on), label=deadline.label + "（经批准暂缓或分期）")
+    return PaymentDue(deadline, year)
+
+
+# --- the surcharge ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -79,6 +127,103 @@ def _days(intervals: Iterable[Suspension | tuple[dt.date, dt.date]]) -> frozense
             raise UserError(CaseErrorCode.PAUSE_INVALID, f"不计加处罚款期间的结束日 {s.end.isoformat()} 早于开始日 {s.start.isoformat()}", "pauses")
         days.update(s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1))
     return frozenset(days)
+
+
+class SurchargeStatus(LabeledEnum):
+    NONE = "none", "未产生加处罚款"
+    ACCRUING = "accruing", "逾期未缴清罚款，加处罚款按日累计"
+    OWED = "owed", "罚款已缴清，加处罚款尚未缴清"
+    SETTLED = "settled", "加处罚款已缴清或经批准减免"
+    COURT = "court", "已申请人民法院强制执行"
+    ENDED = "ended", "执行依法终结"
+
+
+@dataclass(frozen=True)
+class Payment:
+    on: dt.date
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Payments split by the stated rule: the fine first, then the surcharge."""
+
+    fine_paid_fen: int
+    surcharge_paid_fen: int  # everything beyond the fine, even more than is owed (refused on entry)
+    fine_paid_on: dt.date | None  # the day the fine was paid in full: the surcharge stops accruing
+
+
+def allocate(fine_fen: int, payments: Iterable[Payment]) -> Allocation:
+    """Each payment goes to the fine until the fine is paid, the rest to the surcharge.
+
+    The law names no order; we read it from what the two amounts are. The fine is what the
+    decision imposes; the surcharge is a coercive measure to make the party pay it (ACL Art. 12
+    item 1, Art. 45) and accrues only while the fine is unpaid (APL Art. 72 item 1 "到期不缴纳罚款的").
+    A payment therefore discharges the decision's obligation first, which also stops the
+    surcharge soonest — the reading most favourable to the party.
+    """
+    paid, paid_on = 0, None
+    for payment in sorted(payments, key=lambda p: p.on):
+        paid += payment.amount_fen
+        if paid_on is None and paid >= fine_fen:
+            paid_on = payment.on
+    return Allocation(min(paid, fine_fen), max(0, paid - fine_fen), paid_on)
+
+
+@dataclass(frozen=True)
+class SurchargeAccount:
+    """The surcharge of one case as of one day."""
+
+    fine_fen: int
+    accrued_fen: int
+    paid_fen: int
+    remitted_fen: int  # reduced or waived by an approved decision (ACL Art. 42)
+    starts_on: dt.date | None  # the first day that accrues, once the last day to pay is known
+    days: int
+    capped: bool
+    status: SurchargeStatus
+    basis: str = Surcharge.basis
+
+    @property
+    def outstanding_fen(self) -> int:
+        return max(0, self.accrued_fen - self.paid_fen - self.remitted_fen)
+
+    @property
+    def overpaid_fen(self) -> int:
+        return max(0, self.paid_fen + self.remitted_fen - self.accrued_fen)
+
+
+def surcharge_account(
+    fine_fen: int,
+    due: PaymentDue | None,
+    payments: Iterable[Payment],
+    on: dt.date,
+    *,
+    remitted_fen: int = 0,
+    pauses: Iterable[Suspension | tuple[dt.date, dt.date]] = (),
+    court_applied: bool = False,
+    ended: bool = False,
+) -> SurchargeAccount:
+    """The surcharge as of `on`: accrued from the day after the last day to pay through the day
+    the fine was paid in full (or `on`), paid out of what exceeds the fine, less what was remitted."""
+    split = allocate(fine_fen, [p for p in payments if p.on <= on])
+    accrued = Surcharge(fine_fen, 0, 0, False, None)
+    if due is not None and fine_fen:
+        accrued = surcharge(fine_fen, due.last_day, min(split.fine_paid_on or on, on), pauses)
+    outstanding = max(0, accrued.amount_fen - split.surcharge_paid_fen - remitted_fen)
+    fine_paid = split.fine_paid_on is not None
+    if not accrued.amount_fen:
+        status = SurchargeStatus.NONE
+    elif fine_paid and not outstanding:
+        status = SurchargeStatus.SETTLED
+    elif ended or court_applied:
+        status = SurchargeStatus.ENDED if ended else SurchargeStatus.COURT
+    else:
+        status = SurchargeStatus.OWED if fine_paid else SurchargeStatus.ACCRUING
+    return SurchargeAccount(
+        fine_fen, accrued.amount_fen, split.surcharge_paid_fen, remitted_fen,
+        due.surcharge_from if due else None, accrued.days, accrued.capped, status,
+    )
 
 
 def may_collect_on_spot(
@@ -199,23 +344,30 @@ def closing_errors(execution: ExecutionSnapshot, today: dt.date) -> list[UserErr
         return []
     if execution.ended_by is not None:
         return []
-    left = []
+    errors, left = [], []
     if execution.paid_fen < execution.fine_fen:
         left.append(f"罚款尚欠 {fen_to_yuan(execution.fine_fen - execution.paid_fen)} 元")
-    surcharge_left = execution.surcharge_fen - execution.surcharge_paid_fen - execution.surcharge_remitted_fen
-    if surcharge_left > 0:
-        left.append(f"加处罚款尚欠 {fen_to_yuan(surcharge_left)} 元")
     if not execution.other_penalties_done:
         left.append("罚款以外的处罚尚未执行完毕")
     if left:
-        return [
+        errors.append(
             UserError(
                 CaseErrorCode.CLOSE_EXECUTION_UNFINISHED,
                 f"执行尚未完毕（{'；'.join(left)}），也没有依法终结执行，不能结案；{APL}第六十六条至第七十三条",
                 "execution",
             )
-        ]
-    return []
+        )
+    surcharge_left = execution.surcharge_fen - execution.surcharge_paid_fen - execution.surcharge_remitted_fen
+    if surcharge_left > 0:
+        errors.append(
+            UserError(
+                CaseErrorCode.SURCHARGE_UNSETTLED,
+                f"截至 {today.isoformat()} 加处罚款尚欠 {fen_to_yuan(surcharge_left)} 元，缴清、依法减免或者终结执行前不能结案；"
+                f"{APL}第七十二条第一款第一项",
+                "surcharge",
+            )
+        )
+    return errors
 
 
 def may_close(execution: ExecutionSnapshot, today: dt.date) -> bool:

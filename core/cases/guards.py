@@ -10,10 +10,10 @@ problems on top through the `zhifa_case_checks` hook.
 | code | rule |
 |---|---|
 | OFFICERS_TOO_FEW | at least two officers with certificates valid that day for the domain (APL Art. 42) |
-| AUXILIARY_CANNOT_ENFORCE | auxiliary staff never lead a case nor act alone (Art. 42) |
-| CERTIFICATE_INVALID | a handler's certificate is suspended, revoked, expired or not yet valid (Art. 42, 55) |
+| AUXILIARY_CANNOT_ENFORCE | only enforcement officers handle a case, from filing on; auxiliary staff only assist (Art. 42) |
+| CERTIFICATE_INVALID | a handler's certificate is suspended (from its day), revoked, expired or not yet valid that day (Art. 42, 55) |
 | CERTIFICATE_DOMAIN_MISMATCH | a handler's certificate does not cover the case's domain (Art. 42) |
-| ITEM_NOT_DELEGATED | a township acts on an item not handed to it (Art. 24) |
+| ITEM_NOT_DELEGATED | a township acts on an item not handed to it on the step's day (Art. 24) |
 | MAJOR_PENALTY_TO_COUNTY | a township imposes a major penalty (goes to the county by transfer; policy) |
 | LIMITATION_EXPIRED | the act was discovered after 2 / 5 years (Art. 36) |
 | SIMPLE_PROCEDURE_NOT_ALLOWED | on-the-spot penalty above 200 / 3,000 yuan or not a fine or warning (Art. 51) |
@@ -24,12 +24,14 @@ problems on top through the `zhifa_case_checks` hook.
 | HEARING_NOTICE_LATE | hearing held fewer than 7 working days after its notice (Art. 64 item 2) |
 | HEARING_CHAIR_REQUIRED / HEARING_CHAIR_IS_INVESTIGATOR | no chair, or chaired by an investigator (Art. 64 item 4) |
 | HEARING_PENDING | decision while a requested hearing has neither been held nor waived (Art. 63–65) |
+| RECONSIDER_AFTER_HEARING | a legal review or collective discussion held before the hearing: redone on the hearing record (Art. 58, 65) |
 | LEGAL_REVIEW_REQUIRED / LEGAL_REVIEW_NOT_PASSED | major decision (or major rights after a hearing) without a passed legal review (Art. 58) |
 | REVIEWER_NOT_QUALIFIED | reviewer not a legal reviewer, or a first-time reviewer without 法律职业资格 (Art. 58 para 2) |
 | REVIEWER_IS_HANDLER | the reviewer handled the case |
 | COLLECTIVE_DISCUSSION_REQUIRED | complex or serious case decided without the heads' collective discussion (Art. 57 para 2) |
 | DECISION_OVERDUE | decision past 90 days from filing, suspensions and extensions counted (Art. 60) |
 | CLOSE_EXECUTION_UNFINISHED | closing before execution finished or lawfully ended (Art. 66–73) |
+| SURCHARGE_UNSETTLED | closing while the late-payment surcharge is neither paid, remitted nor lawfully ended (Art. 72) |
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class OfficerSnapshot:
     domains: frozenset[str] = frozenset()
     legal_qualification: bool = False  # 法律职业资格
     reviewing_since: dt.date | None = None  # first day this person did legal review (Art. 58 para 2)
+    status_since: dt.date | None = None  # the day `status` took effect; None: it holds on every day
 
     @property
     def role_value(self) -> Role:
@@ -99,6 +102,7 @@ class LegalReviewSnapshot:
     passed: bool
     reviewer: OfficerSnapshot
     reviewed_on: dt.date | None = None
+    before_hearing: bool = False  # a hearing was held after it: the review did not see its record
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class CaseSnapshot:
     major_rights: bool = False  # directly concerns major rights of the party or a third party (Art. 58(2))
     complex_or_serious: bool = False  # 情节复杂或者重大违法行为 (Art. 57 para 2)
     collective_discussion_held: bool = False
+    discussed_before_hearing: bool = False  # the last discussion preceded a hearing held since
     hearing_right: bool = False
     hearing: HearingSnapshot = field(default_factory=HearingSnapshot)
     notice_served_on: dt.date | None = None
@@ -151,18 +156,28 @@ Guard = Callable[[CaseSnapshot, dt.date, CasePolicy, WorkingCalendar], list[User
 # --- who acts ------------------------------------------------------------------------------
 
 
+def handler_roles(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: WorkingCalendar) -> list[UserError]:
+    return not_enforcers(case.handlers)
+
+
+def not_enforcers(handlers: Sequence[OfficerSnapshot]) -> list[UserError]:
+    """APL Art. 42: a case is handled by enforcement officers from registration on; auxiliary staff
+    only assist (seed 001 names "依靠聘用的辅助人员代替行政执法人员执法" as the abuse to prevent)."""
+    return [
+        UserError(
+            CaseErrorCode.AUXILIARY_CANNOT_ENFORCE,
+            f"{'主办' if i == 0 else '承办'}人员{o.display}是{o.role_value.label}，不是执法人员，不能承办案件（可列为协助人员）；"
+            f"{APL}第四十二条规定行政处罚由具有行政执法资格的执法人员实施",
+            "officerIds",
+        )
+        for i, o in enumerate(handlers)
+        if o.role_value not in ENFORCERS
+    ]
+
+
 def officers(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: WorkingCalendar) -> list[UserError]:
     """APL Art. 42: at least two officers with enforcement certificates valid today for the domain."""
-    errors: list[UserError] = []
-    if case.handlers and case.handlers[0].role_value not in ENFORCERS:
-        lead = case.handlers[0]
-        errors.append(
-            UserError(
-                CaseErrorCode.AUXILIARY_CANNOT_ENFORCE,
-                f"主办人员{lead.display}是{lead.role_value.label}，不能主办案件；{APL}第四十二条规定行政处罚由具有行政执法资格的执法人员实施",
-                "officerIds",
-            )
-        )
+    errors = handler_roles(case, today, policy, calendar)
     qualified = 0
     for officer in case.handlers:
         if officer.role_value not in ENFORCERS:
@@ -197,10 +212,12 @@ def officers(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: W
 def certificate_problem(officer: OfficerSnapshot, day: dt.date) -> str | None:
     """Why the certificate does not allow acting on `day`, in Chinese; None when it does."""
     status = officer.status_value
-    if status is CertificateStatus.SUSPENDED:
-        return "已被暂扣"
-    if status is CertificateStatus.REVOKED:
-        return "已被注销或者吊销"
+    in_force = officer.status_since is None or day >= officer.status_since
+    since = f"自 {officer.status_since.isoformat()} 起" if officer.status_since else ""
+    if status is CertificateStatus.SUSPENDED and in_force:
+        return f"{since}已被暂扣"
+    if status is CertificateStatus.REVOKED and in_force:
+        return f"{since}已被注销或者吊销"
     if officer.certificate_valid_from is None or officer.certificate_valid_until is None:
         return "信息不全（缺少有效期）"
     if day < officer.certificate_valid_from:
@@ -431,6 +448,14 @@ def legal_review(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calenda
     review = case.legal_review
     if review is None:
         return [UserError(CaseErrorCode.LEGAL_REVIEW_REQUIRED, f"重大行政处罚决定须先经法制审核；{APL}第五十八条", "legalReview")]
+    if review.before_hearing:
+        return [
+            UserError(
+                CaseErrorCode.RECONSIDER_AFTER_HEARING,
+                f"法制审核于听证之前作出，未审核听证笔录；听证后行政机关应当根据听证笔录作出决定，须重新进行法制审核；{APL}第五十八条、第六十五条",
+                "legalReview",
+            )
+        ]
     errors = []
     if not review.passed:
         errors.append(UserError(CaseErrorCode.LEGAL_REVIEW_NOT_PASSED, f"法制审核未通过，不得作出决定；{APL}第五十八条", "legalReview"))
@@ -473,7 +498,16 @@ def reviewer_qualified(reviewer: OfficerSnapshot) -> bool:
 
 
 def collective_discussion(case: CaseSnapshot, today: dt.date, policy: CasePolicy, calendar: WorkingCalendar) -> list[UserError]:
-    """APL Art. 57 para 2: complex circumstances or serious violations are decided collectively."""
+    """APL Art. 57 para 2: complex circumstances or serious violations are decided collectively —
+    after a hearing, on its record (Art. 65)."""
+    if case.complex_or_serious and case.collective_discussion_held and case.discussed_before_hearing:
+        return [
+            UserError(
+                CaseErrorCode.RECONSIDER_AFTER_HEARING,
+                f"集体讨论于听证之前进行；听证结束后应当根据听证笔录作出决定，须重新集体讨论；{APL}第五十七条第二款、第六十五条",
+                "collectiveDiscussion",
+            )
+        ]
     if case.complex_or_serious and not case.collective_discussion_held:
         return [
             UserError(
@@ -539,7 +573,7 @@ _GENERAL_DECIDE = (
 )
 
 GUARDS: dict[tuple[Procedure, Action], tuple[Guard, ...]] = {
-    (Procedure.GENERAL, Action.FILE): (township_delegation, limitation),
+    (Procedure.GENERAL, Action.FILE): (handler_roles, township_delegation, limitation),
     (Procedure.GENERAL, Action.START_INVESTIGATION): _ACT,
     (Procedure.GENERAL, Action.PROPOSE): (*_ACT, township_major),
     (Procedure.GENERAL, Action.NOTIFY): (*_ACT, township_major),

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from zhifa.core.cases.deadlines import Deadline, Extension, Provisional, Suspension, compute, notice_response_rule, provisionally, rules
-from zhifa.core.cases.calendar import WorkingCalendar
-from zhifa.core.cases.execution import ExecutionEnd, ExecutionSnapshot, surcharge
+from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
+from zhifa.core.cases.execution import (
+    ExecutionEnd,
+    ExecutionSnapshot,
+    Payment,
+    PaymentDue,
+    SurchargeAccount,
+    allocate,
+    payment_due,
+    surcharge_account,
+)
 from zhifa.core.cases.guards import HearingSnapshot, LegalReviewSnapshot, OfficerSnapshot
-from zhifa.core.cases.policy import CasePolicy
+from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,20 @@ def legal_review(events: Sequence[Event], reviewers: dict[str, OfficerSnapshot])
     review = last(events, "review")
     if review is None or review.data.get("reviewer_id") not in reviewers:
         return None
-    return LegalReviewSnapshot(passed=bool(review.data.get("passed")), reviewer=reviewers[review.data["reviewer_id"]], reviewed_on=review.on)
+    return LegalReviewSnapshot(
+        passed=bool(review.data.get("passed")),
+        reviewer=reviewers[review.data["reviewer_id"]],
+        reviewed_on=review.on,
+        before_hearing=before_hearing(events, "review"),
+    )
+
+
+def before_hearing(events: Sequence[Event], kind: str) -> bool:
+    """The last `kind` step came before a hearing held since (APL Art. 65: the decision rests on the
+    hearing record, so a review or discussion that could not read it is redone). A hearing the
+    party gave up adds no record and leaves earlier steps standing."""
+    position = {e.kind: i for i, e in enumerate(events) if e.kind == kind or (e.kind == "hold_hearing" and not e.data.get("waived"))}
+    return kind in position and position.get("hold_hearing", -1) > position[kind]
 
 
 def suspensions(events: Iterable[Event], until: dt.date) -> tuple[Suspension, ...]:
@@ -84,25 +106,52 @@ def paid_fen(events: Iterable[Event]) -> int:
     return sum(int(e.data.get("amount_fen", 0)) for e in events if e.kind == "payment")
 
 
+def payments(events: Iterable[Event]) -> list[Payment]:
+    return [Payment(e.on, int(e.data.get("amount_fen", 0))) for e in events if e.kind == "payment"]
+
+
 def plan_ends_on(events: Sequence[Event]) -> dt.date | None:
     """The last instalment of an approved deferral or instalment plan (APL Art. 66 para 2)."""
     plan = last(events, "payment_plan")
     return max(dt.date.fromisoformat(i["due_on"]) for i in plan.data["instalments"]) if plan else None
 
 
-def execution(events: Sequence[Event], fine_fen: int, payment_due: dt.date | None, today: dt.date) -> ExecutionSnapshot:
-    """Payments, the surcharge accrued since the deadline (moved by an approved plan), how it ended."""
-    payment_due = plan_ends_on(events) or payment_due
-    paid = paid_fen(events)
-    accrued = 0
-    if payment_due is not None and fine_fen and paid < fine_fen:
-        accrued = surcharge(fine_fen, payment_due, today, challenge_pauses(events, today)).amount_fen
+def last_day_to_pay(events: Sequence[Event], policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR) -> PaymentDue | None:
+    """The payment deadline of the served decision (None before service): what the case shows
+    as its PAYMENT deadline and where its surcharge starts."""
+    served = day(events, "serve")
+    return payment_due(served, policy, calendar, plan_ends_on(events)) if served else None
+
+
+def surcharge(
+    events: Sequence[Event], fine_fen: int, on: dt.date, policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR
+) -> SurchargeAccount:
+    """The case's surcharge as of `on`, read from its timeline."""
+    upto = [e for e in events if e.on <= on]
+    return surcharge_account(
+        fine_fen,
+        last_day_to_pay(events, policy, calendar),
+        payments(upto),
+        on,
+        remitted_fen=sum(int(e.data.get("amount_fen", 0)) for e in upto if e.kind == "remit_surcharge"),
+        pauses=challenge_pauses(events, on),
+        court_applied=last(upto, "court_application") is not None,
+        ended=last(upto, "end_execution") is not None,
+    )
+
+
+def execution(
+    events: Sequence[Event], fine_fen: int, today: dt.date, policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR
+) -> ExecutionSnapshot:
+    """Payments (the fine first, then the surcharge), the surcharge as of `today`, how it ended."""
+    account = surcharge(events, fine_fen, today, policy, calendar)
     ended = last(events, "end_execution")
     return ExecutionSnapshot(
         fine_fen=fine_fen,
-        paid_fen=min(paid, fine_fen),
-        surcharge_fen=accrued,
-        surcharge_paid_fen=max(0, paid - fine_fen),
+        paid_fen=min(paid_fen(events), fine_fen),
+        surcharge_fen=account.accrued_fen,
+        surcharge_paid_fen=account.paid_fen,
+        surcharge_remitted_fen=account.remitted_fen,
         ended_by=ExecutionEnd(ended.data["ended_by"]) if ended else None,
         suspended_on=_date(ended.data.get("suspended_on")) if ended else None,
     )
@@ -136,17 +185,9 @@ def deadlines(
     start(table["SERVICE"], decided, day(events, "serve"))
     if publishable:
         start(table["PUBLICATION"], day(events, "decide"), day(events, "publish"))
-    if fine_fen:
-        served = day(events, "serve")
-        settled = last(events, "payment") if paid_fen(events) >= fine_fen else None
-        payment = table["PAYMENT"]
-        deferred = plan_ends_on(events)
-        found_before = len(found)
-        start(payment, served, settled.on if settled else None)
-        if deferred is not None and len(found) > found_before:
-            deadline, met = found[-1]
-            inner = deadline.deadline if isinstance(deadline, Provisional) else deadline
-            found[-1] = (replace(inner, due_on=max(inner.due_on, deferred), label=inner.label + "（经批准暂缓或分期）"), met)
+    due = last_day_to_pay(events, policy, calendar) if fine_fen else None
+    if due is not None:
+        found.append((due.shown(), allocate(fine_fen, payments(events)).fine_paid_on))  # met: the fine paid in full
     return found
 
 

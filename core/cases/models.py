@@ -70,13 +70,21 @@ class Case(IdMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CaseOfficerRole(LabeledEnum):
+    HANDLER = "handler", "承办人员（执法人员）"
+    ASSISTANT = "assistant", "协助人员（辅助人员，不实施行政处罚）"
+
+
 class CaseOfficer(Base):
-    """A handling officer of a case (承办人员)."""
+    """A person on a case: a handling officer (承办人员, APL Art. 42) or staff who assist them."""
 
     __tablename__ = "case_officers"
     case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
     officer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officers.id"), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(sa.SmallInteger)  # 0 = lead handler (主办), then assistants
+    position: Mapped[int] = mapped_column(sa.SmallInteger)  # per role: handlers from 0 = lead handler (主办)
+    role: Mapped[CaseOfficerRole] = mapped_column(
+        enum_column(CaseOfficerRole, "case_officer_role"), default=CaseOfficerRole.HANDLER, server_default=CaseOfficerRole.HANDLER.value
+    )
 
 
 class CaseEvent(IdMixin, Base):

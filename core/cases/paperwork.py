@@ -9,8 +9,11 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer
+from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseOfficerRole
+from zhifa.core.cases.procedure import takes
+from zhifa.core.cases.workflow import DOCUMENT_FOR
 from zhifa.core.catalog.models import CatalogItemVersion, Domain
+from zhifa.core.catalog.spec import MEASURES
 from zhifa.core.clock import legal_date
 from zhifa.core.documents import (
     DocumentCase,
@@ -18,11 +21,13 @@ from zhifa.core.documents import (
     DocumentParty,
     DocumentType,
     NoPenalty,
+    NoticeGiven,
     Payment,
     PenaltyLine,
     Remedies,
     ServedDocument,
     Service,
+    chinese_date,
     render,
 )
 from zhifa.core.documents.error_codes import DocumentErrorCode
@@ -30,21 +35,19 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.entities.masking import mask_id_number
 from zhifa.core.entities.models import Entity
 from zhifa.core.errors import UserError
+from zhifa.core.money import yuan_to_fen
 from zhifa.core.people.models import Agency, Officer, Region
 
-STEP_OF = {
-    DocumentType.FILING_APPROVAL: "file",
-    DocumentType.PRIOR_NOTICE: "notify",
-    DocumentType.PENALTY_DECISION: "decide",
-    DocumentType.NO_PENALTY_DECISION: "decide_no_penalty",
-    DocumentType.SERVICE_RECEIPT: "serve",
-}
-PAYMENT_TEXT = "到指定银行或者通过电子支付系统缴纳（行政处罚法第六十七条；罚缴分离）"
+STEP_OF = {doc_type: step for step, doc_type in DOCUMENT_FOR.items()}
+# APL Art. 67 para 3 (收缴分离): the party pays the bank or the e-payment system, never the agency.
+PAYMENT = Payment(bank="指定的银行", e_payment="电子支付系统")
 
 
 async def case_document(session: AsyncSession, case_id: uuid.UUID, doc_type: DocumentType, key: DataKey, clear: bool) -> tuple[str, bytes]:
     """(document number, DOCX bytes). `clear`: print the party's ID number unmasked."""
     case = await session.get(Case, case_id)
+    if case is not None and not takes(case.procedure, STEP_OF[doc_type]):
+        raise UserError(DocumentErrorCode.DOCUMENT_NOT_IN_PROCEDURE, f"{case.procedure.label}不制作《{doc_type.label}》", "type")
     events = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars().all()
     step = next((e for e in reversed(events) if e.kind == STEP_OF[doc_type]), None)
     if case is None or step is None or "document_number" not in step.data:
@@ -60,7 +63,10 @@ async def _data(session, case: Case, events, step: CaseEvent, doc_type: Document
     region = await session.get(Region, agency.region_id)
     domain = await session.get(Domain, case.domain_code)
     officers = (await session.execute(
-        sa.select(Officer).join(CaseOfficer, CaseOfficer.officer_id == Officer.id).where(CaseOfficer.case_id == case.id).order_by(CaseOfficer.position)
+        sa.select(Officer)
+        .join(CaseOfficer, CaseOfficer.officer_id == Officer.id)
+        .where(CaseOfficer.case_id == case.id, CaseOfficer.role == CaseOfficerRole.HANDLER)  # the documents name the officers
+        .order_by(CaseOfficer.position)
     )).scalars().all()
     id_number = key.decrypt(entity.id_number_cipher) if entity.id_number_cipher else None
     decided = doc_type in (DocumentType.PENALTY_DECISION, DocumentType.NO_PENALTY_DECISION)
@@ -72,7 +78,7 @@ async def _data(session, case: Case, events, step: CaseEvent, doc_type: Document
         item_name=item.name,
         violated_provision=item.violated,
         basis_provision=item.basis,
-        facts=case.description or item.name,
+        facts=case.description or f"当事人于{chinese_date(case.violation_date)}实施了{item.name}的行为。",
         party=DocumentParty(
             name=entity.name,
             kind_label=entity.kind.label,
@@ -88,11 +94,28 @@ async def _data(session, case: Case, events, step: CaseEvent, doc_type: Document
         penalties=_penalties(case) if doc_type in (DocumentType.PRIOR_NOTICE, DocumentType.PENALTY_DECISION) else (),
         discretion_reasons=tuple((case.discretion or {}).get("reasons", [])),
         hearing_right=case.hearing_right,
-        payment=Payment(PAYMENT_TEXT) if doc_type is DocumentType.PENALTY_DECISION else None,
+        payment=PAYMENT if doc_type is DocumentType.PENALTY_DECISION else None,
+        notice=_notice(events) if decided else None,
         remedies=Remedies(f"{region.name}人民政府", f"{region.name}人民法院") if decided else None,
-        no_penalty=NoPenalty(step.data.get("ground", ""), item.basis) if doc_type is DocumentType.NO_PENALTY_DECISION else None,
+        corrective_order=_orders(case),
+        no_penalty=NoPenalty(step.data.get("ground", ""), item.basis, _order_only(case)) if doc_type is DocumentType.NO_PENALTY_DECISION else None,
         service=_service(events, step) if doc_type is DocumentType.SERVICE_RECEIPT else None,
     )
+
+
+def _order_only(case: Case) -> bool:
+    return (case.discretion or {}).get("outcome") == "order_only"
+
+
+def _orders(case: Case) -> str:
+    """The orders the benchmark keeps in force (责令限期拆除 ...), as the decision words them."""
+    orders = (MEASURES[m] for m in (case.discretion or {}).get("measures", []))
+    return "、".join(o.removeprefix("责令") for o in orders if o.startswith("责令"))
+
+
+def _notice(events) -> NoticeGiven | None:
+    notified = next((e for e in reversed(events) if e.kind == "notify"), None)
+    return NoticeGiven(notified.data["document_number"], _day(notified)) if notified else None
 
 
 def _day(event: CaseEvent) -> dt.date:
@@ -100,7 +123,11 @@ def _day(event: CaseEvent) -> dt.date:
 
 
 def _penalties(case: Case) -> tuple[PenaltyLine, ...]:
-    return tuple(PenaltyLine(kind, case.fine_fen if kind == "fine" else None) for kind in case.penalty_kinds or [])
+    """The fine as decided; the illegal gains confiscated as the investigation found them (the
+    `illegal_gains` fact, in yuan)."""
+    gains = case.facts.get("illegal_gains")
+    amounts = {"fine": case.fine_fen, "confiscate_illegal_gains": yuan_to_fen(gains) if gains is not None else None}
+    return tuple(PenaltyLine(kind, amounts.get(kind)) for kind in case.penalty_kinds or [])
 
 
 def _service(events, step: CaseEvent) -> Service:

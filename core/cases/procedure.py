@@ -9,10 +9,14 @@ General procedure, the documented paths::
     registered ─file→ filed ─start_investigation→ investigating ─propose→ proposed
     registered ─decline_filing→ not_filed                                  (Art. 54)
     investigating / proposed ─transfer→ transferred ─accept_return→ investigating (Art. 27, 57(4))
+        (filed by the police, the case stays transferred: core.cases.transfers)
     proposed ─reinvestigate→ investigating        (the head orders further investigation)
     proposed ─notify→ notified                                             (Art. 44)
     proposed ─decide_no_penalty→ decided                                   (Art. 57(2)(3), 33)
     notified ─request_hearing→ hearing ─hold_hearing→ hearing              (Art. 63–65)
+    legal_review / collective_discussion ─request_hearing→ hearing
+        (the 5-working-day window runs whatever the agency does meanwhile, Art. 64 item 1;
+        a review or discussion held before the hearing is redone on its record, Art. 58, 65)
     notified / hearing ─review→ legal_review                               (Art. 58)
     notified / hearing / legal_review ─discuss→ collective_discussion      (Art. 57 para 2)
     notified / hearing / legal_review / collective_discussion ─decide→ decided
@@ -64,8 +68,8 @@ S, A = CaseStatus, Action
 _PRE_DECISION = {
     S.NOTIFIED: {A.REQUEST_HEARING: S.HEARING, A.REVIEW: S.LEGAL_REVIEW, A.DISCUSS: S.COLLECTIVE_DISCUSSION},
     S.HEARING: {A.HOLD_HEARING: S.HEARING, A.REVIEW: S.LEGAL_REVIEW, A.DISCUSS: S.COLLECTIVE_DISCUSSION},
-    S.LEGAL_REVIEW: {A.DISCUSS: S.COLLECTIVE_DISCUSSION, A.REVISE: S.PROPOSED},
-    S.COLLECTIVE_DISCUSSION: {},
+    S.LEGAL_REVIEW: {A.REQUEST_HEARING: S.HEARING, A.DISCUSS: S.COLLECTIVE_DISCUSSION, A.REVISE: S.PROPOSED},
+    S.COLLECTIVE_DISCUSSION: {A.REQUEST_HEARING: S.HEARING},
 }
 
 _GENERAL: dict[CaseStatus, dict[Action, CaseStatus]] = {
@@ -123,6 +127,12 @@ def allowed_actions(procedure: Procedure, status: CaseStatus) -> tuple[Action, .
     """The actions the machine accepts in this status, in the order of the procedure."""
     steps = TRANSITIONS[procedure].get(status, {})
     return tuple(a for a in Action if a in steps)
+
+
+def takes(procedure: Procedure, action: Action | str) -> bool:
+    """Whether the procedure has this step at all (the simple procedure never files nor notifies)."""
+    act = parse_action(action)
+    return any(act in steps for steps in TRANSITIONS[procedure].values())
 
 
 def next_status(procedure: Procedure, status: CaseStatus, action: Action | str) -> CaseStatus:

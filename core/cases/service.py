@@ -10,9 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhifa.core.access.viewer import Role
 from zhifa.core.audit.service import record
 from zhifa.core.cases.error_codes import CaseErrorCode
-from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseStatus, Procedure
+from zhifa.core.cases.guards import OfficerSnapshot, not_enforcers
+from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseOfficerRole, CaseStatus, Procedure
 from zhifa.core.cases.numbering import allocate, format_number
 from zhifa.core.catalog.loader import parse_facts
 from zhifa.core.catalog.models import CatalogItemVersion
@@ -40,6 +42,7 @@ class NewCase:
     procedure: Procedure = Procedure.GENERAL
     facts: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    assistant_ids: list[uuid.UUID] = field(default_factory=list)  # auxiliary staff who assist, never act (APL Art. 42)
 
 
 async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case:
@@ -54,7 +57,8 @@ async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case
         errors.append(UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "执法主体不存在", "agencyId"))
     item = await version_in_force(session, new.item_code, new.violation_date, errors)
     officer_ids = list(dict.fromkeys(new.officer_ids))
-    await _check_handlers(session, officer_ids, new.agency_id, errors)
+    assistant_ids = [a for a in dict.fromkeys(new.assistant_ids) if a not in officer_ids]  # a handler already takes part
+    await check_people(session, officer_ids, assistant_ids, new.agency_id, errors)
     facts: dict[str, Any] = {}
     if item is not None:
         if agency is not None and not await _enforces(session, new.agency_id, item.domain_code):
@@ -64,7 +68,7 @@ async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case
         except UserErrors as exc:
             errors += exc.errors
     raise_if_any(errors)
-    return await _insert_case(session, actor, new, agency, item, officer_ids, facts)
+    return await _insert_case(session, actor, new, agency, item, officer_ids, assistant_ids, facts)
 
 
 async def _insert_case(
@@ -74,6 +78,7 @@ async def _insert_case(
     agency: Agency,
     item: CatalogItemVersion,
     officer_ids: list[uuid.UUID],
+    assistant_ids: list[uuid.UUID],
     facts: dict[str, Any],
 ) -> Case:
     now = utcnow()
@@ -96,6 +101,7 @@ async def _insert_case(
     session.add(case)
     await session.flush()
     session.add_all(CaseOfficer(case_id=case.id, officer_id=o, position=i) for i, o in enumerate(officer_ids))
+    session.add_all(CaseOfficer(case_id=case.id, officer_id=o, position=i, role=CaseOfficerRole.ASSISTANT) for i, o in enumerate(assistant_ids))
     session.add(CaseEvent(case_id=case.id, seq=1, kind="registered", at=now, actor=actor, data={"item": item.code, "itemVersion": item.version}))
     await record(
         session,
@@ -114,15 +120,19 @@ async def _enforces(session: AsyncSession, agency_id: uuid.UUID, domain: str) ->
     return (await session.execute(stmt)).first() is not None
 
 
-async def _check_handlers(
-    session: AsyncSession, officer_ids: list[uuid.UUID], agency_id: uuid.UUID, errors: list[UserError]
+async def check_people(
+    session: AsyncSession, officer_ids: list[uuid.UUID], assistant_ids: list[uuid.UUID], agency_id: uuid.UUID, errors: list[UserError]
 ) -> None:
-    if not 1 <= len(officer_ids) <= MAX_HANDLERS:
-        errors.append(UserError(CaseErrorCode.HANDLERS_REQUIRED, f"请指定 1 至 {MAX_HANDLERS} 名承办人员", "officerIds"))
+    """Handlers are the agency's enforcement officers from registration on (APL Art. 42); its
+    auxiliary staff may be named as assistants, who are recorded but never counted or acting."""
+    if not 1 <= len(officer_ids) <= MAX_HANDLERS or len(assistant_ids) > MAX_HANDLERS:
+        errors.append(UserError(CaseErrorCode.HANDLERS_REQUIRED, f"请指定 1 至 {MAX_HANDLERS} 名承办人员、至多 {MAX_HANDLERS} 名协助人员", "officerIds"))
         return
-    rows = (await session.execute(sa.select(Officer.id, Officer.agency_id).where(Officer.id.in_(officer_ids)))).all()
-    found = {r.id: r.agency_id for r in rows}
-    if missing := [o for o in officer_ids if o not in found]:
-        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_FOUND, f"有 {len(missing)} 名承办人员不存在", "officerIds"))
-    if any(a != agency_id for a in found.values()):
-        errors.append(UserError(PeopleErrorCode.OFFICER_NOT_IN_AGENCY, "承办人员必须是本执法主体的人员", "officerIds"))
+    stmt = sa.select(Officer.id, Officer.agency_id, Officer.name, Officer.role).where(Officer.id.in_([*officer_ids, *assistant_ids]))
+    found = {r.id: r for r in (await session.execute(stmt)).all()}
+    for ids, label, key in ((officer_ids, "承办人员", "officerIds"), (assistant_ids, "协助人员", "assistantIds")):
+        if missing := [o for o in ids if o not in found]:
+            errors.append(UserError(PeopleErrorCode.OFFICER_NOT_FOUND, f"有 {len(missing)} 名{label}不存在", key))
+        if any(found[o].agency_id != agency_id for o in ids if o in found):
+            errors.append(UserError(PeopleErrorCode.OFFICER_NOT_IN_AGENCY, f"{label}必须是本执法主体的人员", key))
+    errors += not_enforcers([OfficerSnapshot(o, Role(found[o].role.value), name=found[o].name) for o in officer_ids if o in found])

@@ -14,20 +14,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.access.viewer import Role
 from zhifa.core.audit.service import record
-from zhifa.core.cases import history
+from zhifa.core.cases import chronology, history
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from zhifa.core.cases.error_codes import CaseErrorCode
-from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, validate_plan
+from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, SurchargeAccount, payment_due, validate_plan
 from zhifa.core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
-from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, Procedure
-from zhifa.core.cases.numbering import allocate
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseOfficerRole, CaseStatus, Procedure
+from zhifa.core.cases import transfers
+from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.cases.service import CASE_DOC_TYPE, check_people
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.cases.procedure import Action, next_status
-from zhifa.core.catalog.delegation import active_codes
-from zhifa.core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, recommend
+from zhifa.core.catalog.delegation import codes_on, delegations_of
+from zhifa.core.catalog.discretion import ProposalCheck, Recommendation, check_proposal, check_statutory_fine, recommend
 from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.loader import parse_table_dict
-from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.models import CatalogItemVersion, Delegation
 from zhifa.core.catalog.spec import normalise_facts, typed_facts
 from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.db import utcnow
@@ -35,10 +37,14 @@ from zhifa.core.documents import DocumentType, document_number
 from zhifa.core.entities.models import Entity
 from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError, raise_if_any
 from zhifa.core.hooks import CaseAction
-from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerDomain
+from zhifa.core.money import fen_to_yuan
+from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, Officer, OfficerDomain, Region
 
 # Non-transition records: they change no status, but the deadlines and execution read them.
-RECORDS = {"payment", "payment_plan", "court_application", "suspend", "resume", "extend", "end_execution", "waive_rights"}
+RECORDS = {
+    "payment", "payment_plan", "court_application", "remit_surcharge", "suspend", "resume", "extend", "end_execution", "waive_rights",
+}
+STEPS = {*RECORDS, *(a.value for a in Action)}  # the timeline's dated steps (not registration, evidence, publication)
 # Windows the agency waits out (no decision before they end): met when they run out, never overdue.
 WAITING_WINDOWS = {"NOTICE_RESPONSE", "STATEMENT_DEFENCE"}
 # The document each step issues, numbered gap-free per agency, type and year (REFERENCE §5.4).
@@ -68,7 +74,9 @@ class Loaded:
     item: CatalogItemVersion
     party_kind: str
     agency: Agency
-    delegated: bool
+    delegations: list[Delegation]  # a township team's grants, judged on each step's own day (Art. 24)
+    policy: CasePolicy = DEFAULT_POLICY  # what the step is judged under: the deployment's policy and calendar
+    calendar: WorkingCalendar = DEFAULT_CALENDAR
 
 
 async def perform(
@@ -85,14 +93,19 @@ async def perform(
     on = step.on or today
     if on > today:
         raise UserError(CommonErrorCode.DATE_IN_FUTURE, "办理日期不能晚于今天", "on")
-    loaded = await _load(session, step.case_id)
+    loaded = await _load(session, step.case_id, policy, calendar)
     case = loaded.case
     if case.version != step.version:
         raise UserError(CommonErrorCode.VERSION_CONFLICT, f"案件已被他人修改（当前版本 {case.version}，提交的是 {step.version}），请刷新后重试", "version")
+    raise_if_any(chronology.order_errors(loaded.events, step.action, on, case.violation_date, STEPS))
+    if step.action != "accept_return" and _with_police(loaded.events):
+        raise transfers.held_by_police()
     is_record = step.action in RECORDS
     action = None if is_record else Action(step.action)
     status = case.status if is_record else next_status(case.procedure, case.status, action)
     data = await PREPARE.get(step.action, _nothing)(session, loaded, step, on)
+    if data.get("answered_by") == transfers.PUBLIC_SECURITY and data["accepted"]:
+        status = CaseStatus.TRANSFERRED  # filed by the police: the case stays with them (Art. 12)
     event = history.Event(step.action, on, data)
     if action is not None:
         # The law is applied on the step's own day: a step recorded later (on paper first) is judged
@@ -116,28 +129,51 @@ async def refresh_deadlines(
     today: dt.date | None = None,
 ) -> None:
     """Recompute a case's deadlines from its events as of `today`, as its next step would."""
-    loaded = await _load(session, case_id)
+    loaded = await _load(session, case_id, policy, calendar)
     await _store_deadlines(session, loaded, loaded.events, policy, calendar, today or legal_today())
 
 
-async def _load(session: AsyncSession, case_id: uuid.UUID) -> Loaded:
+async def surcharges(
+    session: AsyncSession, case_ids: list[uuid.UUID], on: dt.date,
+    policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR,
+) -> dict[uuid.UUID, SurchargeAccount | None]:
+    """Each case's surcharge as of `on` (None: no fine decided), from its timeline: two statements."""
+    fines = dict((await session.execute(sa.select(Case.id, Case.fine_fen).where(Case.id.in_(case_ids)))).all())
+    columns = (CaseEvent.case_id, CaseEvent.kind, CaseEvent.at, CaseEvent.data)
+    rows = await session.execute(sa.select(*columns).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.seq))
+    timelines: dict[uuid.UUID, list[history.Event]] = {key: [] for key in case_ids}
+    for event in rows:
+        timelines[event.case_id].append(history.Event(event.kind, _event_day(event), event.data))
+    return {
+        key: history.surcharge(timelines[key], fines[key], on, policy, calendar) if fines.get(key) else None
+        for key in case_ids
+    }
+
+
+async def _load(
+    session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR
+) -> Loaded:
     case = (await session.execute(sa.select(Case).where(Case.id == case_id).with_for_update())).scalar_one_or_none()
     if case is None:
         raise UserError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在", "caseId")
     rows = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars()
     events = [history.Event(e.kind, _event_day(e), e.data) for e in rows]
     handler_ids = (await session.execute(
-        sa.select(CaseOfficer.officer_id).where(CaseOfficer.case_id == case_id).order_by(CaseOfficer.position)
+        sa.select(CaseOfficer.officer_id)
+        .where(CaseOfficer.case_id == case_id, CaseOfficer.role == CaseOfficerRole.HANDLER)
+        .order_by(CaseOfficer.position)
     )).scalars().all()
     handlers = await officer_snapshots(session, list(handler_ids))
     item = await session.get(CatalogItemVersion, case.item_version_id)
     entity = await session.get(Entity, case.entity_id)
     agency = await session.get(Agency, case.agency_id)
-    delegated = agency.kind is AgencyKind.TOWNSHIP_TEAM and item.code in await active_codes(session, agency.id, legal_today())
-    return Loaded(case, events, [handlers[i] for i in handler_ids if i in handlers], item, entity.kind.value, agency, delegated)
+    delegations = await delegations_of(session, agency.id) if agency.kind is AgencyKind.TOWNSHIP_TEAM else []
+    return Loaded(
+        case, events, [handlers[i] for i in handler_ids if i in handlers], item, entity.kind.value, agency, delegations, policy, calendar
+    )
 
 
-def _event_day(event: CaseEvent) -> dt.date:
+def _event_day(event: CaseEvent | sa.Row) -> dt.date:
     on = event.data.get("on") if isinstance(event.data, dict) else None
     return dt.date.fromisoformat(on) if on else legal_date(event.at)
 
@@ -159,6 +195,8 @@ async def officer_snapshots(session: AsyncSession, ids: list[uuid.UUID]) -> dict
             certificate_valid_until=o.certificate_valid_until,
             domains=frozenset(domains[o.id]),
             legal_qualification=o.legal_qualification,
+            reviewing_since=o.legal_review_since,
+            status_since=o.status_since,
         )
         for o in officers
     }
@@ -170,8 +208,6 @@ async def _snapshot(session: AsyncSession, loaded: Loaded, events: list[history.
     reviewers = {str(k): v for k, v in (await officer_snapshots(session, reviewer_ids)).items()}
     fine = data.get("fine_fen", case.fine_fen) or 0
     kinds = frozenset(data.get("penalty_kinds", case.penalty_kinds or []))
-    served = history.day(events, "serve")
-    payment_due = served + dt.timedelta(days=policy.payment_days) if served else None
     return CaseSnapshot(
         procedure=case.procedure,
         domain=case.domain_code,
@@ -183,6 +219,7 @@ async def _snapshot(session: AsyncSession, loaded: Loaded, events: list[history.
         legal_review_required=bool(data.get("major", case.major)),
         complex_or_serious=bool(data.get("complex", False)),
         collective_discussion_held=history.last(events, "discuss") is not None,
+        discussed_before_hearing=history.before_hearing(events, "discuss"),
         hearing_right=bool(data.get("hearing_right", case.hearing_right)),
         hearing=history.hearing(events),
         notice_served_on=history.day(events, "notify"),
@@ -194,8 +231,8 @@ async def _snapshot(session: AsyncSession, loaded: Loaded, events: list[history.
         suspensions=history.suspensions(events, today),
         extensions=history.extensions(events),
         agency_is_township=loaded.agency.kind is AgencyKind.TOWNSHIP_TEAM,
-        item_delegated_to_township=loaded.delegated,
-        execution=history.execution(events, fine, payment_due, today),
+        item_delegated_to_township=item.code in codes_on(loaded.delegations, today),
+        execution=history.execution(events, fine, today, policy, loaded.calendar),
     )
 
 
@@ -305,7 +342,7 @@ def settle_proposal(item: CatalogItemVersion, facts: dict[str, Any], party_kind:
         fine_fen = rec.recommended_range.min_fen
     check = check_proposal(rec, fine_fen, reasons)
     kinds = sorted({*rec.other_penalties, *(["fine"] if check.fine_fen else [])})
-    return Proposal(facts, rec, check, kinds, rec.legal_review_required or check.legal_review_required)
+    return Proposal(facts, rec, check, kinds, check.legal_review_required)  # major: judged on the fine proposed
 
 
 async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
@@ -326,6 +363,7 @@ async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
             "tier": rec.tier.code,
             "tier_name": rec.tier.name,
             "outcome": rec.tier.outcome,
+            "measures": list(rec.tier.measures),
             "first_violation": rec.tier.first_violation,
             "recommended": [rec.recommended_range.min_fen, rec.recommended_range.max_fen] if rec.recommended_range else None,
             "within_benchmark": proposal.within_benchmark,
@@ -345,6 +383,9 @@ async def _hold_hearing(session, loaded: Loaded, step: Step, on: dt.date) -> dic
         raise UserError(CaseErrorCode.HEARING_CHAIR_REQUIRED, "请指定听证主持人", "chairId")
     if notified is None and not waived:
         raise UserError(CaseErrorCode.HEARING_NOTICE_REQUIRED, "请填写听证通知送达之日", "notifiedOn")
+    requested = history.last(loaded.events, "request_hearing")
+    if notified is not None and requested is not None and notified < requested.on:
+        raise chronology.before_step(f"听证通知送达之日 {notified.isoformat()}", requested, "notifiedOn")
     return {
         "chair_id": str(chair) if chair else None,
         "notified_on": notified.isoformat() if notified else None,
@@ -372,6 +413,9 @@ async def _decide(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     if case.procedure is Procedure.SIMPLE and step.action == "decide":
         fine = int(step.data.get("fine_fen") or 0)
         data.update(fine_fen=fine, penalty_kinds=["fine"] if fine else ["warning"])
+    if step.action == "decide":  # whatever was proposed or reasoned, never above the statute
+        spec = loaded.item.spec()
+        check_statutory_fine(spec, typed_facts(spec.facts, case.facts or {}), data.get("fine_fen", case.fine_fen or 0), "fine")
     if step.action == "decide_no_penalty":
         data.update(ground=_required_text(step, "ground", "不予处罚的理由", CaseErrorCode.GROUND_REQUIRED), fine_fen=0, penalty_kinds=[])
     return data
@@ -385,24 +429,69 @@ async def _number(session: AsyncSession, agency: Agency, doc_type: DocumentType,
 async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     target = step.data.get("target")
     reason = _required_text(step, "reason", "移送理由", CommonErrorCode.REASON_REQUIRED)
-    if target == "public_security":
-        return {"target": target, "reason": reason}
+    if target == transfers.PUBLIC_SECURITY:
+        approval = transfers.criminal_approval(_optional_date(step.data.get("reported_on")), on)
+        return {"target": target, "reason": reason, "approved_by": str(step.data.get("approved_by") or ""), **approval}
     if target != "agency" or not step.data.get("agency_id"):
         raise UserError(CaseErrorCode.TRANSFER_TARGET_INVALID, "请指定移送对象：有管辖权的执法主体，或公安机关（涉嫌犯罪）", "target")
     receiver = await session.get(Agency, uuid.UUID(str(step.data["agency_id"])))
     if receiver is None or receiver.id == loaded.agency.id:
         raise UserError(CaseErrorCode.TRANSFER_TARGET_INVALID, "接收移送的执法主体不存在或与移送方相同", "agencyId")
+    raise_if_any(transfers.receiver_problems(await _receiver(session, receiver, on), loaded.case.domain_code, loaded.item.code, await _place(session, loaded)))
     return {"target": target, "to_agency_id": str(receiver.id), "reason": reason}
 
 
+async def _receiver(session: AsyncSession, agency: Agency, on: dt.date) -> transfers.Receiver:
+    domains = (await session.execute(sa.select(AgencyDomain.domain_code).where(AgencyDomain.agency_id == agency.id))).scalars()
+    township = agency.kind is AgencyKind.TOWNSHIP_TEAM
+    delegated = codes_on(await delegations_of(session, agency.id), on) if township else set()
+    return transfers.Receiver(agency.name, agency.region_id, frozenset(domains), township, frozenset(delegated))
+
+
+async def _place(session: AsyncSession, loaded: Loaded) -> frozenset[uuid.UUID]:
+    """The party's region and every region above it: where the case is (APL Art. 22)."""
+    entity = await session.get(Entity, loaded.case.entity_id)
+    parent_of = dict((await session.execute(sa.select(Region.id, Region.parent_id))).all())
+    return transfers.region_and_above(entity.region_id, parent_of)
+
+
 async def _accept_return(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
-    """The receiver takes the case over (its file travels whole), or it comes back with reasons."""
+    """The police answer a transfer to them; an agency takes the case over with its own handlers
+    (its file travels whole, the sender's number and handlers stay in the history), or sends it back."""
     sent = history.last(loaded.events, "transfer")
     accepted = bool(step.data.get("accepted"))
     reason = _required_text(step, "reason", "接收或退回的说明", CommonErrorCode.REASON_REQUIRED)
+    if sent and sent.data.get("target") == transfers.PUBLIC_SECURITY:
+        return {**transfers.police_answer(accepted, step.data.get("notice_number")), "reason": reason}
     if accepted and sent and sent.data.get("to_agency_id"):
-        return {"accepted": True, "reason": reason, "agency_id": sent.data["to_agency_id"]}
+        return {"accepted": True, "reason": reason, **await _take_over(session, loaded, sent.data["to_agency_id"], step, on)}
     return {"accepted": False, "reason": reason}
+
+
+async def _take_over(session: AsyncSession, loaded: Loaded, receiver_id: str, step: Step, on: dt.date) -> dict:
+    """The receiver's own handlers and case number replace the sender's (APL Art. 42)."""
+    receiver = await session.get(Agency, uuid.UUID(receiver_id))
+    handler_ids = list(dict.fromkeys(uuid.UUID(str(o)) for o in step.data.get("officer_ids") or []))
+    if not handler_ids:
+        raise UserError(CaseErrorCode.TRANSFER_HANDLERS_REQUIRED, f"请指定{receiver.name}的承办人员", "officerIds")
+    errors: list[UserError] = []
+    await check_people(session, handler_ids, [], receiver.id, errors)
+    raise_if_any(errors)
+    case = loaded.case
+    previous = {"previous_case_number": case.case_number, "previous_handler_ids": [str(h.id) for h in loaded.handlers]}
+    await session.execute(sa.delete(CaseOfficer).where(CaseOfficer.case_id == case.id, CaseOfficer.role == CaseOfficerRole.HANDLER))
+    session.add_all(CaseOfficer(case_id=case.id, officer_id=o, position=i) for i, o in enumerate(handler_ids))
+    serial = await allocate(session, receiver.id, CASE_DOC_TYPE, on.year)
+    case.case_number = format_number(receiver.short_name + CASE_DOC_TYPE, on.year, serial)
+    return {"agency_id": receiver_id, "handler_ids": [str(o) for o in handler_ids], "case_number": case.case_number, **previous}
+
+
+def _with_police(events: list[history.Event]) -> bool:
+    """Sent to public security and filed by them since (the last answer after the last transfer)."""
+    sent_at = max((i for i, e in enumerate(events) if e.kind == "transfer"), default=None)
+    if sent_at is None:
+        return False
+    return transfers.with_police(events[sent_at].data, [e.data for e in events[sent_at + 1:] if e.kind == "accept_return"])
 
 
 async def _payment(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
@@ -411,7 +500,20 @@ async def _payment(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
         raise UserError(CaseErrorCode.PAYMENT_INVALID, "缴款金额须为正数", "amount")
     if loaded.case.status not in (CaseStatus.SERVED, CaseStatus.EXECUTING):
         raise UserError(CaseErrorCode.PAYMENT_NOT_DUE, "处罚决定送达后才能登记缴款", "caseId")
-    return {"amount_fen": amount, "receipt": str(step.data.get("receipt") or "")}
+    data = {"amount_fen": amount, "receipt": str(step.data.get("receipt") or "")}
+    after = _surcharge(loaded, [*loaded.events, history.Event("payment", on, data)], on)
+    if after.overpaid_fen:
+        owed = amount - after.overpaid_fen  # the fine left and the surcharge accrued up to today
+        raise UserError(
+            CaseErrorCode.PAYMENT_EXCEEDS_OWED,
+            f"截至 {on.isoformat()} 尚欠罚款和加处罚款合计 {fen_to_yuan(owed)} 元，缴款 {fen_to_yuan(amount)} 元超出应缴金额",
+            "amount",
+        )
+    return data
+
+
+def _surcharge(loaded: Loaded, events: list[history.Event], on: dt.date) -> SurchargeAccount:
+    return history.surcharge(events, loaded.case.fine_fen or 0, on, loaded.policy, loaded.calendar)
 
 
 async def _payment_plan(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
@@ -423,7 +525,7 @@ async def _payment_plan(session, loaded: Loaded, step: Step, on: dt.date) -> dic
     instalments = tuple(Instalment(dt.date.fromisoformat(str(i["due_on"])), int(i["amount_fen"])) for i in step.data.get("instalments") or [])
     plan = PaymentPlan(instalments, _optional_date(step.data.get("applied_on")), on, str(step.data.get("reason") or ""))
     owed = case.fine_fen - history.paid_fen(loaded.events)
-    raise_if_any(validate_plan(owed, plan, served + dt.timedelta(days=DEFAULT_POLICY.payment_days)))
+    raise_if_any(validate_plan(owed, plan, payment_due(served, loaded.policy, loaded.calendar).last_day))
     return {
         "applied_on": plan.applied_on.isoformat(),
         "reason": plan.reason,
@@ -435,7 +537,34 @@ async def _court_application(session, loaded: Loaded, step: Step, on: dt.date) -
     """Application to the court for compulsory enforcement (行政强制法第五十三条); its outcome ends execution."""
     if loaded.case.status is not CaseStatus.EXECUTING:
         raise UserError(CaseErrorCode.NOT_EXECUTING, "案件进入执行后才能申请人民法院强制执行", "caseId")
-    return {"court": _required_text(step, "court", "受理申请的人民法院", CaseErrorCode.COURT_REQUIRED)}
+    court = _required_text(step, "court", "受理申请的人民法院", CaseErrorCode.COURT_REQUIRED)
+    # the surcharge accrued so far is applied for with the fine (ACL Art. 53; Art. 55 item 4: 申请强制执行标的)
+    return {"court": court, "surcharge_fen": _surcharge(loaded, loaded.events, on).accrued_fen}
+
+
+async def _remit_surcharge(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
+    """ACL Art. 42 para 1: in an execution agreement, the surcharge may be reduced or waived when the
+    party has taken remedial measures — only where the deployment's policy allows it."""
+    if not loaded.policy.surcharge_remission_allowed:
+        raise UserError(
+            CaseErrorCode.SURCHARGE_REMISSION_NOT_ALLOWED,
+            "本部署未允许减免加处罚款（案件程序配置 surcharge_remission_allowed）；行政强制法第四十二条第一款",
+            "caseId",
+        )
+    outstanding = _surcharge(loaded, loaded.events, on).outstanding_fen
+    amount = step.data.get("amount_fen")
+    amount = outstanding if amount is None else amount
+    if not isinstance(amount, int) or not 0 < amount <= outstanding:
+        raise UserError(
+            CaseErrorCode.SURCHARGE_REMISSION_TOO_LARGE,
+            f"截至 {on.isoformat()} 尚欠加处罚款 {fen_to_yuan(outstanding)} 元，减免金额须大于零且不超过该数",
+            "amount",
+        )
+    return {
+        "amount_fen": amount,
+        "agreement": _required_text(step, "agreement", "执行协议（文号或内容）", CommonErrorCode.REASON_REQUIRED),
+        "remedy": _required_text(step, "remedy", "当事人采取的补救措施", CommonErrorCode.REASON_REQUIRED),
+    }
 
 
 def _optional_date(value: Any) -> dt.date | None:
@@ -496,6 +625,7 @@ PREPARE = {
     "end_execution": _end_execution,
     "payment_plan": _payment_plan,
     "court_application": _court_application,
+    "remit_surcharge": _remit_surcharge,
     "waive_rights": _waive,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,8 +60,17 @@ async def revoke(session: AsyncSession, actor: str, agency_id: uuid.UUID, code: 
 
 
 async def active_codes(session: AsyncSession, agency_id: uuid.UUID, day: dt.date) -> set[str]:
-    rows = (await session.execute(sa.select(Delegation).where(Delegation.agency_id == agency_id))).scalars()
-    return {d.item_code for d in rows if d.active_on(day)}
+    return codes_on(await delegations_of(session, agency_id), day)
+
+
+async def delegations_of(session: AsyncSession, agency_id: uuid.UUID) -> list[Delegation]:
+    """Every grant the agency ever had, revoked ones too: an act is judged on its own day."""
+    return list((await session.execute(sa.select(Delegation).where(Delegation.agency_id == agency_id))).scalars())
+
+
+def codes_on(delegations: Iterable[Delegation], day: dt.date) -> set[str]:
+    """The items delegated on `day` (APL Art. 24): granted by then and not yet revoked."""
+    return {d.item_code for d in delegations if d.active_on(day)}
 
 
 async def _township_team(session: AsyncSession, agency_id: uuid.UUID) -> Agency:

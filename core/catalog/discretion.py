@@ -17,10 +17,13 @@ from decimal import Decimal
 from zhifa.core.catalog.conditions import evaluate, fact_names
 from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.spec import (
+    MEASURES,
+    NO_PENALTY_OUTCOMES,
     PENALTY_KINDS,
     FixedFine,
     ItemSpec,
     ProportionalFine,
+    StatutoryBound,
     TableSpec,
     TierSpec,
 )
@@ -73,9 +76,14 @@ class FineRange:
 class ChosenTier:
     code: str
     name: str
-    outcome: str  # "penalty" | "no_penalty"
+    outcome: str  # "penalty" | "no_penalty" | "order_only" (spec.OUTCOMES)
     first_violation: bool  # the 首违不罚 path of APL Art. 33 para 1
     major: bool
+    measures: tuple[str, ...] = ()  # the orders that stand (责令改正, 责令限期拆除, ...)
+
+    @property
+    def penalised(self) -> bool:
+        return self.outcome not in NO_PENALTY_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Recommendation:
     party_kind: str
     tier: ChosenTier
     tier_range: FineRange | None  # the tier's own fine range; None when the tier imposes no fine
+    statutory_range: FineRange | None  # the penalty provision's range for these facts; None: not known
     recommended_range: FineRange | None  # after the factors narrowed it
     other_penalties: tuple[str, ...]  # penalty kinds besides the fine
     factors: tuple[AppliedFactor, ...]
@@ -135,15 +144,24 @@ def recommend(
     tier = _match_tier(item, table, facts, steps)
     chosen = _tier_choice(tier)
     _explain_outcome(table, tier, steps)
+    statutory = statutory_range(item, facts, steps)
     tier_range = _tier_range(item, table, tier, facts, steps)
-    factors = _applied_factors(table, facts, steps) if tier.outcome == "penalty" else ()
+    factors = _applied_factors(table, facts, steps) if chosen.penalised else ()
     recommended = _narrow(table, tier_range, factors, steps)
     fine_max = recommended.max_fen if recommended else None
     threshold = thresholds.for_party(party_kind)
     hearing = _hearing_reasons(fine_max, tier.other_penalties, threshold, party_kind)
+    # Major is judged on a fine, not on the top of a range: the least fine the benchmark recommends
+    # (the default proposal); `check_proposal` judges the fine actually proposed.
     review = _legal_review_reasons(
-        item.code, chosen, fine_max, tier.other_penalties, item.major_fine_fen, item.major_kinds
+        item.code, chosen, recommended.min_fen if recommended else None, tier.other_penalties,
+        item.major_fine_fen, item.major_kinds, "推荐罚款下限",
     )
+    if recommended and item.major_fine_fen is not None and recommended.min_fen < item.major_fine_fen <= recommended.max_fen:
+        steps.append(
+            f"推荐幅度跨过事项 {item.code} 的重大罚款标准 {_yuan(item.major_fine_fen)}（items.toml 的 major_fine）："
+            "拟处罚款达到该标准的，属于重大行政处罚，须法制审核"
+        )
     steps += hearing or ("不触发听证：罚款未达较大数额标准，也没有第六十三条所列的处罚种类",)
     steps += review or ("不属于须经法制审核的重大行政处罚",)
     return Recommendation(
@@ -151,6 +169,7 @@ def recommend(
         party_kind=party_kind,
         tier=chosen,
         tier_range=tier_range,
+        statutory_range=statutory,
         recommended_range=recommended,
         other_penalties=tier.other_penalties,
         factors=factors,
@@ -179,6 +198,7 @@ def check_proposal(rec: Recommendation, proposed_fine_fen: int | None, reasons: 
         raise UserError(CatalogErrorCode.FINE_NEGATIVE, "拟处罚款金额不能为负数", "proposedFine")
     if fine and not rec.fine_allowed:
         raise UserError(CatalogErrorCode.FINE_NOT_ALLOWED, f"事项 {rec.item} 的处罚种类中没有罚款，不能拟处罚款", "proposedFine")
+    _check_statutory_maximum(rec.item, rec.statutory_range, fine, "proposedFine")
     stated = (reasons or "").strip() or None
     within = _within_benchmark(rec, fine)
     if not within and stated is None:
@@ -186,10 +206,12 @@ def check_proposal(rec: Recommendation, proposed_fine_fen: int | None, reasons: 
         raise UserError(CatalogErrorCode.DISCRETION_OUT_OF_RANGE, message, "proposedFine")
     fine_or_none = fine or None
     review = _legal_review_reasons(
-        rec.item, rec.tier, fine_or_none, rec.other_penalties, rec.major_fine_fen, rec.major_kinds
+        rec.item, rec.tier, fine_or_none, rec.other_penalties, rec.major_fine_fen, rec.major_kinds, "拟处罚款"
     )
     if not within:
         review += (_departure_reason(rec, fine, stated),)
+    if rec.statutory_range and 0 < fine < rec.statutory_range.min_fen:
+        review += (_reduction_reason(rec.statutory_range, fine),)
     hearing = _hearing_reasons(fine_or_none, rec.other_penalties, rec.hearing_threshold_fen, rec.party_kind)
     return ProposalCheck(
         fine_fen=fine_or_none,
@@ -234,6 +256,9 @@ def _no_tier_message(item: ItemSpec, table: TableSpec, facts: dict) -> str:
 def _explain_outcome(table: TableSpec, tier: TierSpec, steps: list[str]) -> None:
     if tier.outcome == "no_penalty":
         steps.append(f"处理结果：不予行政处罚（{_tier_row(table, tier, 'outcome')}）")
+    if tier.outcome == "order_only":
+        orders = "、".join(MEASURES[m] for m in tier.measures)
+        steps.append(f"处理结果：{orders}，不予罚款（{_tier_row(table, tier, 'outcome / measures')}）")
     if tier.first_violation:
         steps.append(
             f"本档次为首违不罚情形（{_tier_row(table, tier, 'first_violation')}），依据{APL}第三十三条第一款；"
@@ -245,7 +270,59 @@ def _explain_outcome(table: TableSpec, tier: TierSpec, steps: list[str]) -> None
 
 
 def _tier_choice(tier: TierSpec) -> ChosenTier:
-    return ChosenTier(tier.code, tier.name, tier.outcome, tier.first_violation, tier.major)
+    return ChosenTier(tier.code, tier.name, tier.outcome, tier.first_violation, tier.major, tier.measures)
+
+
+# --- the statute's own range ---------------------------------------------------------------
+
+
+def statutory_range(item: ItemSpec, facts: dict, steps: list[str] | None = None) -> FineRange | None:
+    """The penalty provision's fine range for these facts (items.toml `[[item.bound]]`): the first
+    clause whose `when` holds. None when the stored version carries no bounds."""
+    steps = [] if steps is None else steps
+    for i, bound in enumerate(item.bounds):
+        if bound.when is None or evaluate(bound.when, facts):
+            return _bound_range(item, i, bound, facts, steps)
+    return None
+
+
+def check_statutory_fine(item: ItemSpec, facts: dict, fine_fen: int, field: str = "fine") -> None:
+    """A decided fine is held to the statute as a proposed one is: never above its maximum."""
+    _check_statutory_maximum(item.code, statutory_range(item, facts), fine_fen, field)
+
+
+def _bound_range(item: ItemSpec, index: int, bound: StatutoryBound, facts: dict, steps: list[str]) -> FineRange:
+    row = f"items.toml 事项 {item.code} 的 bound[{index}]"
+    why = f"条件 `{bound.when_text}` 成立" if bound.when_text else "其他情形"
+    fine = bound.fine
+    if isinstance(fine, FixedFine):
+        found = FineRange(fine.min_fen, fine.max_fen)
+    else:
+        base = facts.get(fine.base)
+        label = _base_label(item, fine.base)
+        if base is None:
+            message = f"{item.basis}按“{label}”规定罚款幅度，但案件尚未记录该事实"
+            raise UserError(CatalogErrorCode.DISCRETION_BASE_MISSING, message, f"facts.{fine.base}")
+        low, high = (round_fen(base * rate * FEN_PER_YUAN) for rate in (fine.rate_min, fine.rate_max))
+        found = FineRange(*(min(x, fine.cap_fen) for x in (low, high))) if fine.cap_fen is not None else FineRange(low, high)
+    steps.append(f"法定罚款幅度：{_yuan(found.min_fen)}至 {_yuan(found.max_fen)}（{item.basis}；{why}；{row}）")
+    return found
+
+
+def _check_statutory_maximum(item_code: str, bound: FineRange | None, fine: int, field: str) -> None:
+    if bound is not None and fine > bound.max_fen:
+        message = (
+            f"罚款 {_yuan(fine)}超过事项 {item_code} 处罚依据规定的最高额 {_yuan(bound.max_fen)}：说明理由只能在法定幅度内偏离裁量基准，"
+            f"不能超出法定幅度（{APL}第三十四条，国办发〔2022〕27号）"
+        )
+        raise UserError(CatalogErrorCode.STATUTORY_MAXIMUM_EXCEEDED, message, field)
+
+
+def _reduction_reason(bound: FineRange, fine: int) -> str:
+    return (
+        f"法制审核：拟处罚款 {_yuan(fine)}低于法定最低额 {_yuan(bound.min_fen)}，属于减轻处罚，"
+        f"须具有{APL}第三十条至第三十二条规定的应当或者可以减轻处罚的情形"
+    )
 
 
 # --- the tier's fine range -----------------------------------------------------------------
@@ -380,6 +457,7 @@ def _legal_review_reasons(
     kinds: tuple[str, ...],
     major_fine_fen: int | None,
     major_kinds: tuple[str, ...],
+    fine_label: str,
 ) -> tuple[str, ...]:
     """APL Art. 58: a major penalty is reviewed before the head decides; the catalog says what is major."""
     why = f"属于重大行政处罚，依据{APL}第五十八条须在作出决定前进行法制审核"
@@ -388,7 +466,7 @@ def _legal_review_reasons(
         reasons.append(f"法制审核：裁量基准将档次 {tier.code}（{tier.name}）列为重大（该档次的 major），{why}")
     if fine_fen is not None and major_fine_fen is not None and fine_fen >= major_fine_fen:
         reasons.append(
-            f"法制审核：罚款可达 {_yuan(fine_fen)}，达到事项 {item_code} 的重大罚款标准 {_yuan(major_fine_fen)}"
+            f"法制审核：{fine_label} {_yuan(fine_fen)}，达到事项 {item_code} 的重大罚款标准 {_yuan(major_fine_fen)}"
             f"（items.toml 事项 {item_code} 的 major_fine），{why}"
         )
     for kind in (k for k in kinds if k in major_kinds):
@@ -414,6 +492,8 @@ def _benchmark_text(rec: Recommendation) -> str:
     tier = f"档次 {rec.tier.code}（{rec.tier.name}）"
     if rec.tier.outcome == "no_penalty":
         return f"{tier}不予行政处罚"
+    if rec.tier.outcome == "order_only":
+        return f"{tier}{'、'.join(MEASURES[m] for m in rec.tier.measures)}，不予罚款"
     if rec.recommended_range is None:
         return f"{tier}不处罚款"
     return f"{tier}建议罚款 {_yuan(rec.recommended_range.min_fen)}至 {_yuan(rec.recommended_range.max_fen)}"

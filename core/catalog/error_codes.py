@@ -26,5 +26,6 @@ class CatalogErrorCode(ErrorCode):
     DISCRETION_NO_TIER = "DISCRETION_NO_TIER", "所填事实不符合裁量基准的任何一档"
     DISCRETION_BASE_MISSING = "DISCRETION_BASE_MISSING", "按倍数计算罚款所需的基数（如货值金额、违法所得）未填写"
     DISCRETION_OUT_OF_RANGE = "DISCRETION_OUT_OF_RANGE", "拟处罚款超出所适用裁量档次的幅度"
+    STATUTORY_MAXIMUM_EXCEEDED = "STATUTORY_MAXIMUM_EXCEEDED", "罚款超过处罚依据规定的最高额：理由只能在法定幅度内偏离裁量基准"
     FINE_NEGATIVE = "FINE_NEGATIVE", "拟处罚款金额不能为负数"
     FINE_NOT_ALLOWED = "FINE_NOT_ALLOWED", "执法事项的处罚种类中没有罚款，不能拟处罚款"

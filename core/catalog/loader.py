@@ -22,6 +22,7 @@ from zhifa.core.catalog.spec import (
     ITEM_KINDS,
     LIMITATIONS,
     MEASURES,
+    OUTCOMES,
     PENALTY_KINDS,
     ChecklistSpec,
     FactorSpec,
@@ -30,6 +31,7 @@ from zhifa.core.catalog.spec import (
     ItemSpec,
     PointSpec,
     ProportionalFine,
+    StatutoryBound,
     TableSpec,
     TierSpec,
 )
@@ -37,7 +39,6 @@ from zhifa.core.money import MoneyError, yuan_to_fen
 
 CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-OUTCOMES = ("penalty", "no_penalty")
 EFFECTS = ("mitigating", "aggravating")
 
 
@@ -173,13 +174,15 @@ class Entry:
 
 ITEM_KEYS = (
     "code domain name kind violated basis law_version penalty_kinds measures delegable effective_from"
-    " major_fine major_kinds limitation facts"
+    " major_fine major_kinds limitation facts bound"
 ).split()
+FINE_KEYS = "fine_min fine_max fine_base fine_rate_min fine_rate_max fine_cap".split()
+BOUND_KEYS = ["when", *FINE_KEYS]
 FACT_KEYS = "name type label required choices unit".split()
 TABLE_KEYS = "item issuer effective_from band tier factor".split()
 TIER_KEYS = (
     "code name when outcome first_violation fine_min fine_max fine_base fine_rate_min fine_rate_max"
-    " fine_cap other_penalties major reasons"
+    " fine_cap other_penalties major reasons measures"
 ).split()
 FACTOR_KEYS = "code name effect when basis".split()
 CHECKLIST_KEYS = "code name applies_to industries point".split()
@@ -225,6 +228,7 @@ def _item(e: Entry, problems: Problems) -> ItemSpec:
     names = [f.name for f in facts]
     for name in {n for n in names if names.count(n) > 1}:
         problems.add(f"{e.where}.facts", f"事实“{name}”重复定义")
+    bounds = _bounds(e, facts, "fine" in penalty_kinds)
     return ItemSpec(
         code=e.text("code", pattern=CODE),
         domain=e.text("domain", required=False, pattern=IDENTIFIER),
@@ -241,6 +245,7 @@ def _item(e: Entry, problems: Problems) -> ItemSpec:
         major_kinds=e.choices("major_kinds", PENALTY_KINDS),
         limitation=e.choice("limitation", LIMITATIONS, required=False, default="2y"),
         facts=facts,
+        bounds=bounds,
         source=e.where,
         raw=_jsonable(e.data),
     )
@@ -268,6 +273,43 @@ def parse_facts(raw: list[dict[str, Any]], where: str = "facts") -> tuple[FactSp
     if problems.found:
         raise DataFileError(problems.found)
     return facts
+
+
+def _bounds(e: Entry, facts: tuple[FactSpec, ...], fined: bool) -> tuple[StatutoryBound, ...]:
+    """The penalty provision's fine range, clause by clause (`[[item.bound]]`); required exactly
+    when the item can fine, so that no proposal or decision can pass the statute's maximum."""
+    entries = e.entries("bound", "item.bound", BOUND_KEYS)
+    if fined and not entries:
+        e.problems.add(f"{e.where}.bound", "可处罚款的事项须写明处罚依据规定的法定罚款幅度（[[item.bound]]）")
+    if entries and not fined:
+        e.problems.add(f"{e.where}.bound", "处罚种类中没有罚款，不能有法定罚款幅度")
+    bounds = tuple(_bound(b, facts) for b in entries)
+    if bounds and bounds[-1].when is not None:
+        e.problems.add(f"{e.where}.bound", "最后一条法定罚款幅度不能有 when：其他情形都适用它")
+    return bounds
+
+
+def _bound(e: Entry, facts: tuple[FactSpec, ...]) -> StatutoryBound:
+    when, when_text = e.condition("when")
+    declared = {f.name for f in facts}
+    for name in sorted(conditions.fact_names(when) - declared) if when else ():
+        e.problems.add(f"{e.where}.when", f"“{name}”不是本事项的事实")
+    fine = _fine(e)
+    if fine is None:
+        e.problems.add(e.where, "法定罚款幅度须写明 fine_min/fine_max 或 fine_base/fine_rate_*（不得罚款的情形写 fine_max = 0）")
+    if isinstance(fine, ProportionalFine) and fine.base not in {f.name for f in facts if f.type == "money"}:
+        e.problems.add(f"{e.where}.fine_base", f"“{fine.base}”不是本事项的金额型事实")
+    return StatutoryBound(when, when_text, fine or FixedFine(0, 0))
+
+
+def parse_bounds(raw: list[dict[str, Any]], facts: tuple[FactSpec, ...], where: str = "bound") -> tuple[StatutoryBound, ...]:
+    """Read back the bounds stored on an item version (validated when loaded)."""
+    problems = Problems([])
+    entry = Entry({"bound": raw}, where, problems, ["bound"])
+    bounds = tuple(_bound(b, facts) for b in entry.entries("bound", "item.bound", BOUND_KEYS))
+    if problems.found:
+        raise DataFileError(problems.found)
+    return bounds
 
 
 def parse_tables(document: dict[str, Any], where: str, problems: Problems) -> list[TableSpec]:
@@ -311,8 +353,11 @@ def _tier(e: Entry) -> TierSpec:
     when, when_text = e.condition("when")
     outcome = e.choice("outcome", OUTCOMES)
     fine = _fine(e)
-    if outcome == "no_penalty" and (fine or e.data.get("other_penalties")):
+    measures = e.choices("measures", MEASURES)
+    if outcome != "penalty" and (fine or e.data.get("other_penalties")):
         e.problems.add(e.where, "不予处罚的档次不能有罚款或其他处罚")
+    if outcome == "order_only" and not measures:
+        e.problems.add(f"{e.where}.measures", "“责令改正等措施，不予处罚”的档次须列出维持的措施（如 order_demolition）")
     return TierSpec(
         code=e.text("code", pattern=IDENTIFIER),
         name=e.text("name"),
@@ -324,6 +369,7 @@ def _tier(e: Entry) -> TierSpec:
         other_penalties=e.choices("other_penalties", PENALTY_KINDS),
         major=e.flag("major"),
         reasons=e.text("reasons"),
+        measures=measures,
     )
 
 

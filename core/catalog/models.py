@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.catalog.loader import parse_facts
+from zhifa.core.catalog.loader import parse_bounds, parse_facts
 from zhifa.core.catalog.spec import ItemSpec
 from zhifa.core.db import Base, IdMixin, enum_column, utcnow
 from zhifa.core.labels import LabeledEnum
@@ -63,6 +63,8 @@ class CatalogItemVersion(IdMixin, Base):
     major_kinds: Mapped[list[str]]
     limitation: Mapped[str] = mapped_column(sa.String(8))
     facts: Mapped[list[dict[str, Any]]]
+    # The penalty provision's fine range ([[item.bound]]); None on versions stored before it was kept.
+    bounds: Mapped[list[dict[str, Any]] | None]
     discretion: Mapped[dict[str, Any] | None]
     effective_from: Mapped[dt.date]
     repealed_on: Mapped[dt.date | None]
@@ -80,6 +82,7 @@ class CatalogItemVersion(IdMixin, Base):
 
     def spec(self) -> ItemSpec:
         """The stored version as the pure rules take it (its facts re-read through the loader)."""
+        facts = parse_facts(self.facts, f"{self.code} v{self.version} facts")
         return ItemSpec(
             code=self.code,
             domain=self.domain_code,
@@ -95,7 +98,8 @@ class CatalogItemVersion(IdMixin, Base):
             major_fine_fen=self.major_fine_fen,
             major_kinds=tuple(self.major_kinds),
             limitation=self.limitation,
-            facts=parse_facts(self.facts, f"{self.code} v{self.version} facts"),
+            facts=facts,
+            bounds=parse_bounds(self.bounds or [], facts, f"{self.code} v{self.version} bound"),
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from zhifa.core.catalog import conditions
-from zhifa.core.catalog.spec import ChecklistSpec, ItemSpec, ProportionalFine, TableSpec
+from zhifa.core.catalog.spec import ChecklistSpec, FixedFine, ItemSpec, ProportionalFine, StatutoryBound, TableSpec
 from zhifa.core.hooks import Domain
 
 
@@ -109,10 +109,25 @@ def table_problems(table: TableSpec, item: ItemSpec) -> list[str]:
             problems.append(f"{where}: 事项 {item.code} 的处罚种类中没有罚款")
         for kind in sorted(set(tier.other_penalties) - set(item.penalty_kinds)):
             problems.append(f"{where}.other_penalties: “{kind}”不在事项 {item.code} 的处罚种类中")
+        for measure in sorted(set(tier.measures) - set(item.measures)):
+            problems.append(f"{where}.measures: “{measure}”不在事项 {item.code} 的措施（measures）中")
+        if tier.fine and item.bounds and not _within_some_bound(tier.fine, item.bounds):
+            problems.append(f"{where}: 档次的罚款上限超出事项 {item.code} 的法定罚款幅度（items.toml 的 bound）")
     for factor in table.factors:
         for name in sorted(conditions.fact_names(factor.when) - declared) if factor.when else ():
             problems.append(f"{table.source}.factor[{factor.code}].when: “{name}”不是事项 {item.code} 的事实")
     return problems
+
+
+def _within_some_bound(fine: FixedFine | ProportionalFine, bounds: tuple[StatutoryBound, ...]) -> bool:
+    """A tier's top must fit under some clause of the statute's range. Only like is compared with
+    like (amount with amount, rate of the same base with rate); the engine checks the rest per case."""
+    same_kind = [b.fine for b in bounds if type(b.fine) is type(fine) and getattr(b.fine, "base", None) == getattr(fine, "base", None)]
+    if not same_kind:
+        return True
+    if isinstance(fine, FixedFine):
+        return any(fine.max_fen <= b.max_fen for b in same_kind)
+    return any(fine.rate_max <= b.rate_max for b in same_kind)
 
 
 def _add_checklists(catalog: Catalog, c: Contribution) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,6 +38,10 @@ MEASURES = {
     "seal_seize": "查封扣押",
     "education": "批评教育",
 }
+# A tier's outcome: a penalty; no penalty (不予行政处罚); or no penalty but an order that stands, such
+# as 责令限期拆除 when the party demolished in time (城乡规划法第六十四条, 水法第六十五条).
+OUTCOMES = {"penalty": "行政处罚", "no_penalty": "不予行政处罚", "order_only": "责令改正等措施，不予处罚"}
+NO_PENALTY_OUTCOMES = ("no_penalty", "order_only")
 FACT_TYPES = ("money", "integer", "decimal", "boolean", "text", "enum", "date")
 ENTITY_KINDS = ("legal_person", "individual_business", "natural_person", "other_organisation")
 LIMITATIONS = ("2y", "5y")
@@ -51,6 +56,31 @@ class FactSpec:
     required: bool = False
     choices: tuple[str, ...] = ()
     unit: str | None = None
+
+
+@dataclass(frozen=True)
+class FixedFine:
+    min_fen: int
+    max_fen: int
+
+
+@dataclass(frozen=True)
+class ProportionalFine:
+    base: str
+    rate_min: Decimal
+    rate_max: Decimal
+    cap_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class StatutoryBound:
+    """One clause of the penalty provision's own fine range (法定罚款幅度), e.g. 食品安全法第一百二十四条:
+    goods under 10,000 yuan 50,000–100,000 yuan, otherwise 10–20 times the goods. The first clause
+    whose `when` holds applies; the last has none. No reasons justify a fine above it."""
+
+    when: Node | None
+    when_text: str | None
+    fine: FixedFine | ProportionalFine
 
 
 @dataclass(frozen=True)
@@ -70,25 +100,12 @@ class ItemSpec:
     major_kinds: tuple[str, ...]
     limitation: str
     facts: tuple[FactSpec, ...]
+    bounds: tuple[StatutoryBound, ...] = ()  # empty: no fine (or a version stored before bounds)
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def fact(self, name: str) -> FactSpec | None:
         return next((f for f in self.facts if f.name == name), None)
-
-
-@dataclass(frozen=True)
-class FixedFine:
-    min_fen: int
-    max_fen: int
-
-
-@dataclass(frozen=True)
-class ProportionalFine:
-    base: str
-    rate_min: Decimal
-    rate_max: Decimal
-    cap_fen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,7 @@ class TierSpec:
     other_penalties: tuple[str, ...]
     major: bool
     reasons: str
+    measures: tuple[str, ...] = ()  # the orders (MEASURES) that stand; required for "order_only"
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,14 @@ class ChecklistSpec:
     points: tuple[PointSpec, ...]
     domain: str = ""
     source: str = ""
+
+    def meant_for(self, entity_kind: str | None = None, industries: Iterable[str] | None = None) -> bool:
+        """Whether the checklist is meant for an entity of this kind with one of these industry tags.
+        An empty `applies_to` or `industries` sets no limit: every kind, every industry (and so an
+        entity without tags). `None` asks nothing about that side. The one rule for every caller."""
+        kind_fits = entity_kind is None or not self.applies_to or entity_kind in self.applies_to
+        industry_fits = industries is None or not self.industries or bool(set(industries) & set(self.industries))
+        return kind_fits and industry_fits
 
 
 def normalise_facts(code: str, facts: tuple[FactSpec, ...], raw: dict[str, Any] | None) -> dict[str, Any]:

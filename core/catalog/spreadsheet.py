@@ -82,6 +82,17 @@ FACTS = Sheet("事实", (
     Column("facts.choices", "可选值", "list", 30),
     Column("facts.unit", "单位", width=10),
 ))
+BOUNDS = Sheet("法定罚款幅度", (
+    Column("item", "事项编码", width=10, toml=False),
+    Column("bound.order", "顺序", "number", 7, toml=False),  # the order clauses are tried in
+    Column("bound.when", "适用条件", width=40),
+    Column("bound.fine_min", "罚款下限（元）", "money", 13),
+    Column("bound.fine_max", "罚款上限（元）", "money", 13),
+    Column("bound.fine_base", "罚款基数事实", width=18),
+    Column("bound.fine_rate_min", "罚款比例下限", "rate", 12),
+    Column("bound.fine_rate_max", "罚款比例上限", "rate", 12),
+    Column("bound.fine_cap", "罚款封顶（元）", "money", 13),
+))
 TIERS = Sheet("裁量档次", (
     Column("item", "事项编码", width=10),
     Column("issuer", "发布机关", width=24),
@@ -100,6 +111,7 @@ TIERS = Sheet("裁量档次", (
     Column("tier.fine_rate_max", "罚款比例上限", "rate", 12),
     Column("tier.fine_cap", "罚款封顶（元）", "money", 13),
     Column("tier.other_penalties", "并处其他处罚", "list", 24),
+    Column("tier.measures", "维持的措施", "list", 24),
     Column("tier.major", "重大处罚", "bool", 9),
     Column("tier.reasons", "裁量理由", width=60),
 ))
@@ -122,7 +134,7 @@ CHECKLISTS = Sheet("检查清单", (
     Column("point.basis", "检查依据", width=36),
     Column("point.item", "事项编码", width=10),
 ))
-SHEETS = (ITEMS, FACTS, TIERS, FACTORS, CHECKLISTS)
+SHEETS = (ITEMS, FACTS, BOUNDS, TIERS, FACTORS, CHECKLISTS)
 FILES = ("items.toml", "discretion.toml", "checklists.toml")
 TOPS = ("item", "table", "checklist")  # each file's one top-level array of tables
 FILE_SHEET = {"items.toml": ITEMS, "discretion.toml": TIERS, "checklists.toml": CHECKLISTS}
@@ -155,6 +167,7 @@ def export_workbook(catalog: Catalog, path: str | Path, domains: list[str] | Non
     rows = {
         ITEMS: [{**i.raw, "domain": i.domain} for i in items],
         FACTS: [row for i in items for row in _fact_rows(i)],
+        BOUNDS: [row for i in items for row in _bound_rows(i)],
         TIERS: [row for t in tables for row in _tier_rows(t)],
         FACTORS: [row for t in tables for row in _factor_rows(t)],
         CHECKLISTS: [row for c in catalog.checklists.values() if c.domain in chosen for row in _point_rows(c)],
@@ -173,6 +186,10 @@ def _nested(prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 def _fact_rows(item: ItemSpec) -> list[dict[str, Any]]:
     return [{"item": item.code, **_nested("facts.", f)} for f in item.raw.get("facts", [])]
+
+
+def _bound_rows(item: ItemSpec) -> list[dict[str, Any]]:
+    return [{"item": item.code, "bound.order": n, **_nested("bound.", b)} for n, b in enumerate(item.raw.get("bound", []), 1)]
 
 
 def _tier_rows(table: TableSpec) -> list[dict[str, Any]]:
@@ -472,9 +489,10 @@ class _Builder:
     def build(self) -> tuple[dict[str, dict[str, Any]], dict[str, list[Origin]]]:
         self._items()
         facts = self._linked(FACTS, "facts.name")
+        bounds = self._linked(BOUNDS, "bound.order")
         tiers = self._linked(TIERS, "tier.code")
         factors = self._linked(FACTORS, "factor.code")
-        items, item_origins = self._item_entries(facts)
+        items, item_origins = self._item_entries(facts, bounds)
         tables, table_origins = self._table_entries(tiers, factors)
         checklists, checklist_origins = self._checklist_entries()
         self._report_unknown()
@@ -538,15 +556,21 @@ class _Builder:
             others = f"（本表另有 {len(numbers) - 1} 行也引用它：第 {_spans(numbers[1:])} 行）" if numbers[1:] else ""
             self.errors.add(sheet, numbers[0], key, f"事项“{code}”不在“{ITEMS.title}”表中{others}")
 
-    def _item_entries(self, facts: dict[str, list[Row]]) -> tuple[list[dict[str, Any]], list[Origin]]:
+    def _item_entries(
+        self, facts: dict[str, list[Row]], bounds: dict[str, list[Row]]
+    ) -> tuple[list[dict[str, Any]], list[Origin]]:
         entries, origins = [], []
         for code, row in self.own.items():
             entry = _fields(ITEMS, row, "")
             children = [Origin(FACTS, r.number, "facts.", r["facts.name"]) for r in facts.get(code, [])]
             if children:
                 entry["facts"] = [_fields(FACTS, r, "facts.") for r in facts[code]]
+            clauses = sorted(bounds.get(code, []), key=lambda r: r["bound.order"] or 0)
+            if clauses:
+                entry["bound"] = [_fields(BOUNDS, r, "bound.") for r in clauses]
             entries.append(entry)
-            origins.append(Origin(ITEMS, row.number, "", code, {"facts": children}))
+            origins.append(Origin(ITEMS, row.number, "", code, {
+                "facts": children, "bound": [Origin(BOUNDS, r.number, "bound.") for r in clauses]}))
         return entries, origins
 
     def _table_entries(

@@ -121,6 +121,7 @@ def _new_version(catalog: Catalog, item: ItemSpec, digest: str, number: int) -> 
         major_kinds=list(item.major_kinds),
         limitation=item.limitation,
         facts=item.raw.get("facts", []),
+        bounds=item.raw.get("bound", []),
         discretion=table.raw if table else None,
         effective_from=item.effective_from,
         digest=digest,

@@ -188,6 +188,22 @@ def _facts_and_evidence(doc: DocxDocument) -> None:
     _loop(doc, "evidence", "{{ line }}")
 
 
+def _notice_and_statement(doc: DocxDocument) -> None:
+    """What the party was told and what it answered (APL Art. 44–45, 62–64), as a decision recounts it."""
+    _optional(
+        doc,
+        "notice_number",
+        (
+            "本机关于{{ notice_served_on }}向当事人送达了《行政处罚事先告知书》（{{ notice_number }}），"
+            "告知当事人拟作出行政处罚的内容及事实、理由、依据，以及当事人依法享有的陈述、申辩"
+            "{% if hearing_right %}、要求听证{% endif %}的权利。",
+            BODY,
+        ),
+    )
+    _optional(doc, "party_statement", ("当事人陈述、申辩及本机关复核的情况：", BODY))
+    _loop(doc, "party_statement", "{{ line }}")
+
+
 def _discretion(doc: DocxDocument) -> None:
     _optional(doc, "discretion", ("本机关在裁量时考虑了以下情节：", BODY))
     _loop(doc, "discretion", "{{ line }}")
@@ -285,8 +301,8 @@ def filing_approval() -> DocxDocument:
         (
             "承办人意见",
             [
-                f"当事人涉嫌{{{{ item_name }}}}，有违法事实，依法应当给予行政处罚，属于本机关管辖，"
-                f"符合立案条件。依据{APL}第五十四条第二款的规定，建议立案调查。",
+                f"当事人涉嫌{{{{ item_name }}}}，有证据初步证明存在违法行为，依法应当给予行政处罚，"
+                f"属于本机关管辖，且未超过追责时效，符合立案条件。依据{APL}第五十四条第二款的规定，建议立案调查。",
                 SIGN_LINE,
             ],
         ),
@@ -347,8 +363,7 @@ def penalty_decision() -> DocxDocument:
     _party(doc)
     _p(doc, "当事人涉嫌{{ item_name }}一案，本机关于{{ filing_date }}立案调查，现已调查终结。")
     _facts_and_evidence(doc)
-    _optional(doc, "party_statement", ("当事人陈述、申辩及本机关复核的情况：", BODY))
-    _loop(doc, "party_statement", "{{ line }}")
+    _notice_and_statement(doc)
     _p(doc, "本机关认为，当事人的上述行为违反了{{ violated }}的规定，构成{{ item_name }}的违法行为。")
     _discretion(doc)
     _p(doc, "依据{{ basis }}的规定，本机关决定对当事人作出如下行政处罚：")
@@ -358,14 +373,14 @@ def penalty_decision() -> DocxDocument:
         doc,
         "payable",
         (
-            "当事人应当自收到本决定书之日起{{ payment_days }}内，到{{ bank }}缴纳{{ payable_label }}。"
+            "当事人应当自收到本决定书之日起{{ payment_days }}内，{{ payment_route }}缴纳{{ payable_label }}。"
             "{% if has_fine %}到期不缴纳罚款的，本机关可以依据" + APL + "第七十二条第一款第一项的规定，"
             "每日按罚款数额的百分之三加处罚款，加处罚款的数额不得超出罚款的数额。{% endif %}",
             BODY,
         ),
     )
     _remedies(doc)
-    _p(doc, "申请行政复议或者提起行政诉讼的，行政处罚不停止执行，法律另有规定的除外（" + APL + "第七十三条）。")
+    _p(doc, "依据" + APL + "第七十三条第一款的规定，当事人申请行政复议或者提起行政诉讼的，行政处罚不停止执行，法律另有规定的除外。")
     _signature(doc)
     return doc
 
@@ -376,12 +391,17 @@ def no_penalty_decision() -> DocxDocument:
     _party(doc)
     _p(doc, "当事人涉嫌{{ item_name }}一案，本机关于{{ filing_date }}立案调查，现已调查终结。")
     _facts_and_evidence(doc)
-    _optional(doc, "party_statement", ("当事人陈述、申辩及本机关复核的情况：", BODY))
-    _loop(doc, "party_statement", "{{ line }}")
-    _p(doc, "本机关认为，当事人的上述行为违反了{{ violated }}的规定，依照{{ basis }}的规定本应给予行政处罚。")
+    _notice_and_statement(doc)
+    _p(doc, "{%p if order_only %}")
+    _p(doc, "本机关认为，当事人的上述行为违反了{{ violated }}的规定。依据{{ basis }}的规定，本机关决定责令当事人{{ corrective_order }}。")
+    _discretion(doc)
+    _p(doc, "鉴于{{ no_penalty_ground }}，依法不予罚款。")
+    _p(doc, "{%p else %}")
+    _p(doc, "本机关认为，当事人的上述行为违反了{{ violated }}的规定，依照{{ basis }}的规定，本应给予行政处罚。")
     _discretion(doc)
     _p(doc, "鉴于{{ no_penalty_ground }}，依据{{ no_penalty_basis }}的规定，本机关决定对当事人不予行政处罚。")
     _optional(doc, "corrective_order", ("同时，责令当事人{{ corrective_order }}。", BODY))
+    _p(doc, "{%p endif %}")
     _p(doc, "依据" + APL + "第三十三条第三款的规定，本机关对当事人进行教育，当事人应当引以为戒，自觉遵守法律法规。")
     _remedies(doc)
     _signature(doc)
@@ -407,9 +427,10 @@ def service_receipt() -> DocxDocument:
     _table(doc, rows)
     _p(
         doc,
-        "注：受送达人拒绝签收的，送达人应当在备注栏注明拒收事由和日期，由送达人、见证人签名或者盖章，"
-        "把文书留在受送达人的住所，即视为送达（依照《中华人民共和国民事诉讼法》关于留置送达的规定，"
-        + APL + "第六十一条）。",
+        "注：依据" + APL + "第六十一条和《中华人民共和国民事诉讼法》关于留置送达的规定，受送达人拒绝签收的，"
+        "送达人可以邀请有关基层组织或者所在单位的代表到场，说明情况，在备注栏记明拒收事由和日期，"
+        "由送达人、见证人签名或者盖章，把文书留在受送达人的住所；也可以把文书留在受送达人的住所，"
+        "并采用拍照、录像等方式记录送达过程，即视为送达。",
         NOTE,
     )
     _signature(doc, seal=True)

@@ -303,10 +303,22 @@ class PenaltyLine:
 
 @dataclass(frozen=True)
 class Payment:
-    """How a fine is paid (APL Art. 59 item 4, Art. 67: a designated bank or e-payment, never the agency)."""
+    """How a fine is paid (APL Art. 59 item 4, Art. 67 para 3: "到指定的银行或者通过电子支付系统缴纳",
+    never to the agency). Both are names only: the sentence supplies 到, 通过 and 缴纳."""
 
-    bank: str  # e.g. 中国农业银行舟山定海支行（账号 …）或者通过“浙里办”电子支付系统
+    bank: str  # e.g. 指定的银行, 中国农业银行舟山定海支行（账号 …）
+    e_payment: str = ""  # e.g. 电子支付系统, “浙里办”电子支付系统; empty: the bank only
     days: int = 15  # APL Art. 67 para 3; calendar days (Art. 85 does not list 15), REFERENCE §0
+
+    def __post_init__(self) -> None:
+        for name in (self.bank, self.e_payment):
+            if name.startswith(("到", "通过")) or "缴纳" in name:
+                raise DocumentError(f"缴纳方式只写银行或者系统的名称，“到”“通过”“缴纳”由文书写出：{name}")
+
+    @property
+    def route(self) -> str:
+        """到指定的银行或者通过电子支付系统: the words before 缴纳 in the decision."""
+        return f"到{self.bank}" + (f"或者通过{self.e_payment}" if self.e_payment else "")
 
 
 @dataclass(frozen=True)
@@ -325,6 +337,9 @@ class NoPenalty:
 
     ground: str  # e.g. 违法行为轻微并及时改正，没有造成危害后果
     basis: str  # e.g. 《中华人民共和国行政处罚法》第三十三条第一款
+    # No penalty is due but the order stands (the catalog's "order_only" outcome, e.g. demolished in
+    # time under 城乡规划法第六十四条): the decision orders, then says why no fine follows.
+    order_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -347,6 +362,14 @@ class Service:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", tuple(self.documents))
+
+
+@dataclass(frozen=True)
+class NoticeGiven:
+    """The prior notice the decision recounts (APL Art. 44–45, 62–64): when it was served and what it told."""
+
+    number: str  # 定综执告字〔2026〕7号
+    served_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -377,6 +400,7 @@ class DocumentCase:
     agency_address: str = ""
     agency_phone: str = ""
     payment: Payment | None = None
+    notice: NoticeGiven | None = None  # general procedure: the prior notice the decision recounts
     remedies: Remedies | None = None
     no_penalty: NoPenalty | None = None
     service: Service | None = None
@@ -429,6 +453,8 @@ def _check(doc_type: DocumentType, data: DocumentCase, number: str) -> None:
     if doc_type is DocumentType.NO_PENALTY_DECISION:
         if data.no_penalty is None:
             problems.append("不予行政处罚决定书必须写明不予处罚的理由和依据")
+        elif data.no_penalty.order_only and not _clean(data.corrective_order):
+            problems.append("责令改正等措施而不予罚款的决定书必须写明责令的内容")
         if data.penalties:
             problems.append("不予行政处罚决定书不能有处罚内容")
     if doc_type is DocumentType.SERVICE_RECEIPT and (data.service is None or not data.service.documents):
@@ -441,6 +467,15 @@ def _check(doc_type: DocumentType, data: DocumentCase, number: str) -> None:
 # docxtpl would also turn \a and \f into paragraph and page breaks.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\r\n\u3000]+")
+
+
+# A parenthesised article citation or list of notes, e.g. "（处罚依据：《无证无照经营查处办法》第十三条）":
+# benchmark text written for staff. A document the party receives cites the law in its own sentences.
+_STAFF_NOTE = re.compile(r"（[^（）]*(?:第[一二三四五六七八九十百零]+条|；)[^（）]*）")
+
+
+def _without_staff_notes(text: str) -> str:
+    return _STAFF_NOTE.sub("", text)
 
 
 def _clean(text: str | None) -> str:
@@ -497,7 +532,7 @@ def _context(doc_type: DocumentType, data: DocumentCase, number: str) -> dict[st
         "officer_names": "、".join(_clean(o.name) for o in data.officers),
         "penalties": _ordinal(penalties),
         "penalty_summary": "；".join(penalties),
-        "discretion": _paragraphs("\n".join(data.discretion_reasons)),
+        "discretion": _paragraphs(_without_staff_notes("\n".join(data.discretion_reasons))),
         "corrective_order": _clean(data.corrective_order),
         "party_statement": _paragraphs(data.party_statement),
         "hearing_right": data.hearing_right,
@@ -510,7 +545,9 @@ def _context(doc_type: DocumentType, data: DocumentCase, number: str) -> dict[st
         "payable_label": "罚款" if {p.kind for p in data.penalties if p.kind in PAYABLE_KINDS} == {"fine"} else "罚没款",
     }
     if data.payment is not None:
-        context |= {"payment_days": chinese_count(data.payment.days) + "日", "bank": _clean(data.payment.bank)}
+        context |= {"payment_days": chinese_count(data.payment.days) + "日", "payment_route": _clean(data.payment.route)}
+    if data.notice is not None:
+        context |= {"notice_number": _clean(data.notice.number), "notice_served_on": chinese_date(data.notice.served_on)}
     if data.remedies is not None:
         r = data.remedies
         context |= {
@@ -520,7 +557,8 @@ def _context(doc_type: DocumentType, data: DocumentCase, number: str) -> dict[st
             "court": _clean(r.court),
         }
     if data.no_penalty is not None:
-        context |= {"no_penalty_ground": _clean(data.no_penalty.ground), "no_penalty_basis": _clean(data.no_penalty.basis)}
+        context |= {"no_penalty_ground": _clean(data.no_penalty.ground), "no_penalty_basis": _clean(data.no_penalty.basis),
+                    "order_only": data.no_penalty.order_only}
     if data.service is not None:
         s = data.service
         context |= {
@@ -538,6 +576,7 @@ __all__ = [
     "DocumentParty",
     "DocumentType",
     "NoPenalty",
+    "NoticeGiven",
     "Payment",
     "PenaltyLine",
     "Remedies",

@@ -30,6 +30,7 @@ class InspectionErrorCode(ErrorCode):
     RESULTS_INCOMPLETE = "RESULTS_INCOMPLETE", "还有检查任务或检查要点未录入结果"
     # Joint inspections (一件事).
     SCENARIO_UNKNOWN = "SCENARIO_UNKNOWN", "“一件事”场景不存在或所需领域未加载"
+    SCENARIO_NOT_APPLICABLE = "SCENARIO_NOT_APPLICABLE", "“一件事”场景的适用对象（applies_to）不包括该检查对象的类别"
     NOTHING_TO_INSPECT = "NOTHING_TO_INSPECT", "没有适用于该对象的检查清单，无需联合检查"
     LEAD_AGENCY_REQUIRED = "LEAD_AGENCY_REQUIRED", "联合检查须指定牵头执法主体"
     REPLACED_VISIT_INVALID = "REPLACED_VISIT_INVALID", "被合并的单独检查不在本次检查内容中，或其执法主体不承担该领域职责"

@@ -47,12 +47,9 @@ class MergedPoint:
 
 
 def applicable(checklists: Iterable[ChecklistSpec], entity_kind: str, industry_tags: Iterable[str]) -> list[ChecklistSpec]:
-    """Checklists for the entity's kind whose industries meet one of its industry tags."""
-    tags = set(industry_tags)
-    return sorted(
-        (c for c in checklists if entity_kind in c.applies_to and tags & set(c.industries)),
-        key=lambda c: (c.domain, c.code),
-    )
+    """Checklists meant for the entity's kind and one of its industry tags (`ChecklistSpec.meant_for`)."""
+    tags = tuple(industry_tags)
+    return sorted((c for c in checklists if c.meant_for(entity_kind, tags)), key=lambda c: (c.domain, c.code))
 
 
 def source_points(checklists: Iterable[ChecklistSpec]) -> list[SourcePoint]:

@@ -54,6 +54,10 @@ class ScenarioSpec:
     source: str = ""
     where: str = ""
 
+    def meant_for(self, entity_kind: str) -> bool:
+        """Whether an entity of this kind may be inspected under the scenario (`applies_to`)."""
+        return entity_kind in self.applies_to
+
 
 def parse_scenarios(document: dict[str, Any], where: str, problems: Problems) -> list[ScenarioSpec]:
     for extra in document.keys() - {"scenario"}:
@@ -141,6 +145,11 @@ def available(catalog: Catalog, contributed: Iterable[ScenarioSpec] = ()) -> lis
     if dupes := sorted({c for c in codes if codes.count(c) > 1}):
         raise DataFileError([f"场景代码“{c}”重复" for c in dupes])
     return sorted(usable, key=lambda s: s.code)
+
+
+def meant_for(available: Iterable[ScenarioSpec], entity_kind: str) -> list[ScenarioSpec]:
+    """The scenarios an entity of this kind may be inspected under; the others are left out."""
+    return [s for s in available if s.meant_for(entity_kind)]
 
 
 def points_of(scenario: ScenarioSpec, catalog: Catalog) -> list[SourcePoint]:

@@ -26,7 +26,7 @@ from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.registry import Catalog
 from zhifa.core.clock import legal_today
 from zhifa.core.entities.error_codes import EntityErrorCode
-from zhifa.core.entities.models import Entity
+from zhifa.core.entities.models import Entity, EntityKind
 from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.inspections import draw as lottery
 from zhifa.core.inspections import figures, joint, scenarios
@@ -522,6 +522,10 @@ async def plan_joint_visit(session: AsyncSession, catalog: Catalog, entity_id: u
         scenario = next((s for s in available if s.code == scenario_code), None)
         if scenario is None:
             raise UserError(InspectionErrorCode.SCENARIO_UNKNOWN, f"“一件事”场景“{scenario_code}”不存在或所需领域未加载", "scenarioCode")
+        if not scenario.meant_for(entity.kind.value):
+            kinds = "、".join(EntityKind(k).label for k in scenario.applies_to)
+            raise UserError(InspectionErrorCode.SCENARIO_NOT_APPLICABLE,
+                            f"“一件事”场景“{scenario.name}”只适用于{kinds}，不适用于该检查对象", "scenarioCode")
         sources = scenarios.points_of(scenario, catalog)
     else:
         sources = joint.source_points(joint.applicable(catalog.checklists.values(), entity.kind.value, entity.industry_tags or []))

@@ -95,8 +95,14 @@ class Officer(IdMixin, Base):
     certificate_valid_from: Mapped[dt.date | None]
     certificate_valid_until: Mapped[dt.date | None]
     status: Mapped[CertificateStatus] = mapped_column(enum_column(CertificateStatus, "certificate_status"))
+    # The day the current status took effect (a suspension acts from then on, not before); None:
+    # not recorded, so the status is taken to hold on every day.
+    status_since: Mapped[dt.date | None]
     role: Mapped[OfficerRole] = mapped_column(enum_column(OfficerRole, "officer_role"))
     legal_qualification: Mapped[bool] = mapped_column(default=False)  # 法律职业资格
+    # First day of legal review work (APL Art. 58 para 2: reviewers in post before 2021-07-15 are
+    # not first-time reviewers); None: not recorded, so treated as a first-time reviewer.
+    legal_review_since: Mapped[dt.date | None]
     agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
 
 

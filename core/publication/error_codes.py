@@ -11,3 +11,5 @@ class PublicationErrorCode(ErrorCode):
     ALREADY_REPAIRED = "ALREADY_REPAIRED", "该信用记录已修复"
     COMMITMENT_REQUIRED = "COMMITMENT_REQUIRED", "申请信用修复须提交信用承诺书"
     REPAIR_NOT_PENDING = "REPAIR_NOT_PENDING", "修复申请不存在或已有结论"
+    REPAIR_PERIOD_NOT_OVER = "REPAIR_PERIOD_NOT_OVER", "最短公示期未满，不能申请或准予信用修复（国家发展改革委令2023年第58号）"
+    PENALTY_NOT_PERFORMED = "PENALTY_NOT_PERFORMED", "行政处罚尚未履行完毕（案件未结案），不能申请或准予信用修复"

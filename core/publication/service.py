@@ -18,7 +18,7 @@ from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.cases.calendar import add_years
 from zhifa.core.cases.workflow import append_event
 from zhifa.core.entities.models import Entity
-from zhifa.core.errors import CommonErrorCode, UserError
+from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
 from zhifa.core.money import fen_to_yuan
 from zhifa.core.people.models import Agency
 from zhifa.core.publication import redaction
@@ -65,7 +65,8 @@ async def withdraw(session: AsyncSession, actor: str, publication_id: uuid.UUID,
         raise UserError(PublicationErrorCode.PUBLICATION_NOT_ACTIVE, "公示记录不存在或已撤下", "publicationId")
     if not reason.strip():
         raise UserError(CommonErrorCode.REASON_REQUIRED, "请说明撤下的理由（将一并公开）", "reason")
-    publication.status, publication.withdrawn_on, publication.withdrawn_reason = PublicationStatus.WITHDRAWN, on, reason.strip()
+    shown = redaction.free_text(reason.strip(), await _party(session, await session.get(Case, publication.case_id)))
+    publication.status, publication.withdrawn_on, publication.withdrawn_reason = PublicationStatus.WITHDRAWN, on, shown
     await session.flush()
     await record(session, actor=actor, action="publication.withdrawn", object_type="Publication", object_id=publication.id,
                  after={"reason": publication.withdrawn_reason, "on": on.isoformat()})
@@ -79,8 +80,10 @@ async def correct(session: AsyncSession, actor: str, publication_id: uuid.UUID, 
         raise UserError(PublicationErrorCode.PUBLICATION_NOT_ACTIVE, "公示记录不存在或已撤下", "publicationId")
     if not reason.strip():
         raise UserError(CommonErrorCode.REASON_REQUIRED, "请说明更正的理由", "reason")
-    old.status, old.withdrawn_on, old.withdrawn_reason = PublicationStatus.SUPERSEDED, on, reason.strip()
-    new = await _redacted(session, actor, await session.get(Case, old.case_id), on)
+    case = await session.get(Case, old.case_id)
+    shown = redaction.free_text(reason.strip(), await _party(session, case))
+    old.status, old.withdrawn_on, old.withdrawn_reason = PublicationStatus.SUPERSEDED, on, shown
+    new = await _redacted(session, actor, case, on)
     new.supersedes_id = old.id
     session.add(new)
     await session.flush()
@@ -109,7 +112,7 @@ async def _redacted(session: AsyncSession, actor: str, case: Case, on: dt.date) 
         item_name=item.name,
         violated=item.violated,
         basis=item.basis,
-        facts=redaction.free_text(case.description or item.name),
+        facts=redaction.free_text(case.description or item.name, _party_of(entity)),
         penalty=penalty_text(case),
         fine_fen=case.fine_fen,
         agency_name=agency.name,
@@ -121,6 +124,16 @@ async def _redacted(session: AsyncSession, actor: str, case: Case, on: dt.date) 
         redaction_version=redaction.REDACTION_VERSION,
         status=PublicationStatus.PUBLISHED,
     )
+
+
+async def _party(session: AsyncSession, case: Case) -> redaction.Party:
+    return _party_of(await session.get(Entity, case.entity_id))
+
+
+def _party_of(entity: Entity) -> redaction.Party:
+    """An individual business's 经营者 is a natural person, withheld like the party itself."""
+    operator = entity.legal_representative if entity.kind.value == "individual_business" else None
+    return redaction.Party(entity.kind.value, entity.name, entity.address, operator)
 
 
 def penalty_text(case: Case) -> str:
@@ -160,6 +173,7 @@ async def apply_repair(session: AsyncSession, actor: str, record_id: uuid.UUID, 
         raise UserError(PublicationErrorCode.ALREADY_REPAIRED, "该信用记录已修复", "creditRecordId")
     if not commitment.strip():
         raise UserError(PublicationErrorCode.COMMITMENT_REQUIRED, "申请信用修复须提交信用承诺书", "commitment")
+    raise_if_any(repair_problems(credit, await session.get(Case, credit.case_id), on))
     repair = CreditRepair(credit_record_id=record_id, applied_on=on, commitment=commitment.strip(), outcome=RepairOutcome.PENDING)
     session.add(repair)
     await session.flush()
@@ -167,23 +181,29 @@ async def apply_repair(session: AsyncSession, actor: str, record_id: uuid.UUID, 
     return repair
 
 
+def repair_problems(credit: CreditRecord, case: Case, on: dt.date) -> list[UserError]:
+    """Why a record cannot be repaired on `on` (NDRC 2023 No. 58 [R]): the minimum period has not
+    run, or the penalty is not yet performed. Judged when applied for and again when decided."""
+    problems = []
+    if on < credit.repairable_from:
+        problems.append(UserError(PublicationErrorCode.REPAIR_PERIOD_NOT_OVER, f"最短公示期未满，{credit.repairable_from.isoformat()} 起方可申请信用修复", "creditRecordId"))
+    if case.status is not CaseStatus.CLOSED:
+        problems.append(UserError(PublicationErrorCode.PENALTY_NOT_PERFORMED, "行政处罚尚未履行完毕（案件未结案），不能信用修复", "creditRecordId"))
+    return problems
+
+
 async def decide_repair(session: AsyncSession, actor: str, repair_id: uuid.UUID, on: dt.date) -> CreditRepair:
-    """Granted when the minimum period has run and the penalty is performed (case closed); otherwise refused with the reason."""
+    """Granted when the minimum period has run and the penalty is performed (case closed); otherwise
+    the codes of what is missing, and the application stays pending."""
     repair = await session.get(CreditRepair, repair_id)
     if repair is None or repair.outcome is not RepairOutcome.PENDING:
         raise UserError(PublicationErrorCode.REPAIR_NOT_PENDING, "修复申请不存在或已有结论", "repairId")
     credit = await session.get(CreditRecord, repair.credit_record_id)
-    case = await session.get(Case, credit.case_id)
-    problems = []
-    if on < credit.repairable_from:
-        problems.append(f"最短公示期未满（{credit.repairable_from} 起方可修复）")
-    if case.status is not CaseStatus.CLOSED:
-        problems.append("行政处罚尚未履行完毕（案件未结案）")
-    repair.outcome = RepairOutcome.REFUSED if problems else RepairOutcome.GRANTED
+    raise_if_any(repair_problems(credit, await session.get(Case, credit.case_id), on))
+    repair.outcome = RepairOutcome.GRANTED
     repair.decided_on, repair.decided_by = on, actor
-    repair.reason = "；".join(problems) or "已履行行政处罚并作出信用承诺，最短公示期已满，准予修复"
-    if not problems:
-        credit.repaired_on = on
+    repair.reason = "已履行行政处罚并作出信用承诺，最短公示期已满，准予修复"
+    credit.repaired_on = on
     await session.flush()
     await record(session, actor=actor, action="credit.repair_decided", object_type="CreditRepair", object_id=repair.id,
                  after={"outcome": repair.outcome.value, "reason": repair.reason})

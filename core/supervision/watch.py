@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhifa.core.audit.service import record
-from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseStatus
+from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseOfficerRole, CaseStatus
 from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
 from zhifa.core.clock import legal_date
@@ -71,7 +71,7 @@ async def detect(session: AsyncSession, scope: Scope, policy: a.AlertPolicy = a.
     if scope.wants("TOO_FEW_OFFICERS", "AUXILIARY_ALONE"):
         acts = [*await _case_acts(session, scope), *await _inspection_acts(session, scope)]
         acting = sa.union(
-            sa.select(CaseOfficer.officer_id).where(CaseOfficer.case_id.in_(sa.select(Case.id).where(*_case_where(scope)))),
+            sa.select(CaseOfficer.officer_id).where(CaseOfficer.role == CaseOfficerRole.HANDLER, CaseOfficer.case_id.in_(sa.select(Case.id).where(*_case_where(scope)))),
             sa.select(InspectionInspector.officer_id).where(InspectionInspector.inspection_id.in_(sa.select(Inspection.id).where(*_inspection_where(scope)))),
         )
         staff = await _staff(session, Officer.id.in_(acting))
@@ -149,7 +149,7 @@ async def _case_acts(session: AsyncSession, scope: Scope) -> list[a.Act]:
         sa.select(Case.id, Case.agency_id, Case.case_number, Case.domain_code, Case.decided_on, Case.filed_on, Case.registered_at).where(*where)
     )).all()
     handlers: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    stmt = sa.select(CaseOfficer.case_id, CaseOfficer.officer_id).where(CaseOfficer.case_id.in_(sa.select(Case.id).where(*where)))
+    stmt = sa.select(CaseOfficer.case_id, CaseOfficer.officer_id).where(CaseOfficer.role == CaseOfficerRole.HANDLER, CaseOfficer.case_id.in_(sa.select(Case.id).where(*where)))
     for case_id, officer_id in await session.execute(stmt):
         handlers[case_id].append(officer_id)
     acts = []

@@ -14,11 +14,14 @@ from zhifa.core.cases import models as m
 from zhifa.core.cases.numbering import normalise_number
 from zhifa.core.cases.procedure import allowed_actions
 from zhifa.core.cases.service import NewCase, register_case
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion as ItemRow
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
+from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import reviews as review_rules
+from zhifa.schema.cases.surcharge import Surcharge, resolve_surcharge
 from zhifa.schema.catalog.discretion import Term, terms
 from zhifa.schema.evidence.types import Evidence, resolve_case_evidence
 from zhifa.schema.kit.access import Access, Predicates, RowRule
@@ -77,7 +80,10 @@ class Case(Node):
     item: CatalogItemRef | None = strawberry.field(default=None, description="违法行为发生时有效的执法事项版本")
     entity: EntityRef | None = None
     agency: AgencyRef | None = None
-    officers: list[OfficerRef] = strawberry.field(default_factory=list, description="承办人员，主办在前")
+    officers: list[OfficerRef] = strawberry.field(default_factory=list, description="承办人员（执法人员），主办在前")
+    assistants: list[OfficerRef] = strawberry.field(
+        default_factory=list, description="协助人员（辅助人员）：记录在案，不实施行政处罚，不计入执法人员人数（行政处罚法第四十二条）"
+    )
     timeline: list[CaseEvent] = strawberry.field(default_factory=list)
     deadlines: list[CaseDeadline] = strawberry.field(default_factory=list, description="期限：起算、届满、是否逾期")
     filed_on: dt.date | None = None
@@ -94,6 +100,10 @@ class Case(Node):
     @strawberry.field(description="证据（按上传顺序，含保管链）。一页案件的证据合并为一次加载（两条查询）")
     async def evidence(self, info: strawberry.Info) -> list[Evidence]:
         return await resolve_case_evidence(info, self.id)
+
+    @strawberry.field(description="加处罚款：单独计算和登记的金额（截至 on，默认今天）；未决定罚款的为空。一页案件合并为一次加载")
+    async def surcharge(self, info: strawberry.Info, on: dt.date | None = None) -> Surcharge | None:
+        return await resolve_surcharge(info, decode_id(self.id, "Case", "id"), on)
 
 
 def _case(r) -> Case:
@@ -153,6 +163,12 @@ def _rows(access: Access, table: sa.Table) -> Predicates:
     return [sa.or_(*reach)]
 
 
+def _people(ids, role: m.CaseOfficerRole) -> sa.Select:
+    return sa.select(case_officers.c.case_id, case_officers.c.officer_id, case_officers.c.position).where(
+        case_officers.c.case_id.in_(ids), case_officers.c.role == role.value
+    )
+
+
 EVENT = Kind("CaseEvent", case_events, _event)
 DEADLINE = Kind("CaseDeadline", case_deadlines, _deadline)
 CASE = Kind(
@@ -163,13 +179,8 @@ CASE = Kind(
         "item": Relation("one", "CatalogItem", "item_version_id"),
         "entity": Relation("one", "Entity", "entity_id"),
         "agency": Relation("one", "Agency", "agency_id"),
-        "officers": Relation(
-            "many",
-            "Officer",
-            link=lambda ids: sa.select(case_officers.c.case_id, case_officers.c.officer_id, case_officers.c.position).where(
-                case_officers.c.case_id.in_(ids)
-            ),
-        ),
+        "officers": Relation("many", "Officer", link=lambda ids: _people(ids, m.CaseOfficerRole.HANDLER)),
+        "assistants": Relation("many", "Officer", link=lambda ids: _people(ids, m.CaseOfficerRole.ASSISTANT)),
         "timeline": Relation(
             "many",
             "CaseEvent",
@@ -265,7 +276,10 @@ class RegisterCaseInput:
     agency_id: strawberry.ID
     item_code: str = strawberry.field(description="执法事项编码；自动取违法行为发生日有效的版本")
     violation_date: dt.date
-    officer_ids: list[strawberry.ID] = strawberry.field(description="承办人员，第一位为主办")
+    officer_ids: list[strawberry.ID] = strawberry.field(description="承办人员，须为执法人员（行政处罚法第四十二条），第一位为主办")
+    assistant_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="协助人员（如辅助人员）：记录在案，不作为承办人员，不实施行政处罚"
+    )
     procedure: Procedure = Procedure.GENERAL
     facts: JSON | None = strawberry.field(default=None, description="案件事实，键为事项定义的事实名称")
     description: str = ""
@@ -280,19 +294,20 @@ class RegisterCasePayload:
 async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput) -> RegisterCasePayload:
     async def work(session):
         if input.facts is not None and not isinstance(input.facts, dict):
-            raise RuleError("FACTS_INVALID", "facts 应为以事实名称为键的对象", "facts")
+            raise RuleError(CatalogErrorCode.FACTS_INVALID, "facts 应为以事实名称为键的对象", "facts")
         access = info.context.access
         agency_id = decode_id(input.agency_id, "Agency", "agencyId")
         access.require_enforcer_of(agency_id)
         entity_id = decode_id(input.entity_id, "Entity", "entityId")
         if not await Planner(session, access).exists("Entity", entity_id):
-            raise RuleError("ENTITY_NOT_FOUND", "行政相对人不存在或不在本机关管辖范围内", "entityId")
+            raise RuleError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在或不在本机关管辖范围内", "entityId")
         new = NewCase(
             entity_id=entity_id,
             agency_id=agency_id,
             item_code=input.item_code.strip(),
             violation_date=input.violation_date,
             officer_ids=[decode_id(o, "Officer", "officerIds") for o in input.officer_ids],
+            assistant_ids=[decode_id(o, "Officer", "assistantIds") for o in input.assistant_ids],
             procedure=to_core(m.Procedure, input.procedure),
             facts=input.facts or {},
             description=input.description,

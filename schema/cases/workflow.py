@@ -11,7 +11,9 @@ import strawberry
 from strawberry.scalars import JSON
 from zhifa.core.access.viewer import Role
 from zhifa.core.cases import workflow
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.models import Case as CaseRow
+from zhifa.core.errors import CommonErrorCode
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.hooks import CaseEvent
 from zhifa.schema.cases.types import CASE, Case
@@ -110,6 +112,13 @@ class CourtApplicationInput(CaseStepInput):
     court: str
 
 
+@strawberry.input(description="减免加处罚款（行政强制法第四十二条第一款；负责人批准，批准日即办理日期；须部署配置允许）")
+class RemitSurchargeInput(CaseStepInput):
+    amount: Money | None = strawberry.field(default=None, description="减免金额；省略则免除截至办理日期尚欠的全部加处罚款")
+    agreement: str = strawberry.field(description="与当事人达成的执行协议（文号或内容）")
+    remedy: str = strawberry.field(description="当事人采取的补救措施")
+
+
 @strawberry.input(description="依法终结执行")
 class EndExecutionInput(CaseStepInput):
     ended_by: str = strawberry.field(description="court_concluded / terminated / suspended_three_years / decision_revoked")
@@ -130,21 +139,26 @@ class TransferTarget(enum.Enum):
     PUBLIC_SECURITY = strawberry.enum_value("public_security", description="公安机关（涉嫌犯罪，行刑衔接）")
 
 
-@strawberry.input(description="移送案件")
+@strawberry.input(description="移送案件；移送公安机关的，由本机关正职负责人或者主持工作的负责人批准（办理日期即批准之日）")
 class TransferCaseInput(CaseStepInput):
     target: TransferTarget
-    agency_id: strawberry.ID | None = None
+    agency_id: strawberry.ID | None = strawberry.field(default=None, description="接收的执法主体：须承担该领域职责、管辖案件所在地，乡镇须已获交办该事项")
     reason: str
+    reported_on: dt.date | None = strawberry.field(
+        default=None, description="移送公安机关时必填：专案组移送涉嫌犯罪案件书面报告的日期，负责人应在三日内批准（行政执法机关移送涉嫌犯罪案件的规定第五条）"
+    )
 
 
-@strawberry.input(description="接收或退回移送的案件")
+@strawberry.input(description="接收或退回移送的案件；移送公安机关的，登记公安机关的书面答复")
 class AnswerTransferInput(CaseStepInput):
-    accepted: bool = strawberry.field(description="true：接收方接收，案卷随案移交；false：退回移送方（说明理由）")
+    accepted: bool = strawberry.field(description="true：接收方接收（公安机关：决定立案，案件由公安机关办理），案卷随案移交；false：退回移送方（说明理由）")
     reason: str
+    notice_number: str | None = strawberry.field(default=None, description="公安机关立案或者不予立案通知书的文号（移送公安机关时必填）")
+    officer_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="接收的执法主体指定的本机关承办人员（接收时必填）")
 
 
 # Who may perform which step, beyond being an enforcer of the case's agency.
-ROLE_FOR = {"review": Role.LEGAL_REVIEWER, "discuss": Role.AGENCY_HEAD, "payment_plan": Role.AGENCY_HEAD}
+ROLE_FOR = {"review": Role.LEGAL_REVIEWER, "discuss": Role.AGENCY_HEAD, "payment_plan": Role.AGENCY_HEAD, "remit_surcharge": Role.AGENCY_HEAD}
 STAFF_RECORDS = {"payment"}
 
 
@@ -154,8 +168,8 @@ async def step(info: strawberry.Info, action: str, common: CaseStepInput, data: 
     async def work(session):
         case_id = decode_id(common.case_id, "Case", "caseId")
         if not await Planner(session, access).exists(CASE, case_id):
-            raise RuleError("CASE_NOT_FOUND", "案件不存在或不在本机关管辖范围内", "caseId")
-        await _authorize(session, access, action, case_id)
+            raise RuleError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在或不在本机关管辖范围内", "caseId")
+        await _authorize(session, access, action, case_id, data)
         if action == "review":
             data["reviewer_id"] = access.viewer.officer_id
         done = await workflow.perform(
@@ -163,6 +177,7 @@ async def step(info: strawberry.Info, action: str, common: CaseStepInput, data: 
             info.context.actor,
             workflow.Step(case_id, action, common.version, common.on, data),
             info.context.plugins.case_checks,
+            policy=info.context.policy,
             calendar=info.context.calendar,
         )
         return CaseEvent(kind=action, case_id=str(done.id), case_number=done.case_number, domain=done.domain_code, data=_plain(data))
@@ -175,22 +190,36 @@ async def step(info: strawberry.Info, action: str, common: CaseStepInput, data: 
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
+    return {k: _plain_value(v) for k, v in data.items()}
 
 
-async def _authorize(session, access, action: str, case_id: uuid.UUID) -> None:
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    return str(value) if isinstance(value, uuid.UUID) else value.isoformat() if isinstance(value, dt.date) else value
+
+
+async def _authorize(session, access, action: str, case_id: uuid.UUID, data: dict[str, Any]) -> None:
     case = await session.get(CaseRow, case_id)
     if action in ROLE_FOR:
         if not access.viewer.has(ROLE_FOR[action]):
-            raise RuleError("FORBIDDEN", f"此步骤须由{ROLE_FOR[action].label}办理")
+            raise RuleError(CommonErrorCode.FORBIDDEN, f"此步骤须由{ROLE_FOR[action].label}办理")
         return
     if action in STAFF_RECORDS:
         access.require_staff()
         return
     if action == "accept_return":
         sent = await workflow.last_transfer(session, case_id)
+        if sent and sent.get("target") == "public_security" and access.viewer.has(Role.PUBLIC_SECURITY):
+            return  # the police's own system answers (its regions were checked when the case was found)
         receiver = uuid.UUID(sent["to_agency_id"]) if sent and sent.get("to_agency_id") else case.agency_id
         access.require_enforcer_of(receiver)
+        return
+    if action == "transfer" and data.get("target") == "public_security":
+        access.require_enforcer_of(case.agency_id)
+        if not access.viewer.has(Role.AGENCY_HEAD):
+            raise RuleError(CaseErrorCode.CRIMINAL_TRANSFER_NOT_APPROVED, "移送涉嫌犯罪案件须由本机关正职负责人或者主持工作的负责人批准", "target")
+        data["approved_by"] = access.viewer.officer_id
         return
     access.require_enforcer_of(case.agency_id)
 
@@ -283,6 +312,11 @@ class WorkflowMutations:
     async def apply_court_enforcement(self, info: strawberry.Info, input: CourtApplicationInput) -> CaseStepPayload:
         return await step(info, "court_application", input, {"court": input.court})
 
+    @strawberry.mutation(description="减免加处罚款（负责人）：执行协议中当事人采取补救措施的，可以减免（行政强制法第四十二条第一款）")
+    async def remit_surcharge(self, info: strawberry.Info, input: RemitSurchargeInput) -> CaseStepPayload:
+        data = {"amount_fen": input.amount, "agreement": input.agreement, "remedy": input.remedy}
+        return await step(info, "remit_surcharge", input, data)
+
     @strawberry.mutation(description="依法终结执行（法院强制执行完毕、终结执行等）")
     async def end_execution(self, info: strawberry.Info, input: EndExecutionInput) -> CaseStepPayload:
         data = {"ended_by": input.ended_by, "suspended_on": input.suspended_on.isoformat() if input.suspended_on else None, "reason": input.reason}
@@ -307,8 +341,11 @@ class WorkflowMutations:
     @strawberry.mutation(description="移送：有管辖权的执法主体，或涉嫌犯罪移送公安机关")
     async def transfer_case(self, info: strawberry.Info, input: TransferCaseInput) -> CaseStepPayload:
         agency = decode_id(input.agency_id, "Agency", "agencyId") if input.agency_id else None
-        return await step(info, "transfer", input, {"target": input.target.value, "agency_id": agency, "reason": input.reason})
+        data = {"target": input.target.value, "agency_id": agency, "reason": input.reason, "reported_on": input.reported_on}
+        return await step(info, "transfer", input, data)
 
     @strawberry.mutation(description="接收（案卷随案移交）或退回移送的案件")
     async def answer_transfer(self, info: strawberry.Info, input: AnswerTransferInput) -> CaseStepPayload:
-        return await step(info, "accept_return", input, {"accepted": input.accepted, "reason": input.reason})
+        officers = [decode_id(o, "Officer", "officerIds") for o in input.officer_ids or []]
+        data = {"accepted": input.accepted, "reason": input.reason, "notice_number": input.notice_number, "officer_ids": officers}
+        return await step(info, "accept_return", input, data)

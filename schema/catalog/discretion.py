@@ -14,10 +14,13 @@ from zhifa.core.catalog.discretion import (
     Recommendation,
     check_proposal,
 )
+from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.loader import parse_table_dict
 from zhifa.core.catalog.service import recommend_for
 from zhifa.core.catalog.spec import (
     ENTITY_KINDS,
+    MEASURES,
+    OUTCOMES,
     PENALTY_KINDS,
     FixedFine,
     ProportionalFine,
@@ -26,6 +29,9 @@ from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError, UserErrors
 from zhifa.schema.kit.enums import EntityKind
 from zhifa.schema.kit.scalars import Money
+
+
+OUTCOME_TEXT = "处理结果：" + "；".join(f"{code}（{label}）" for code, label in OUTCOMES.items())
 
 
 @strawberry.type(description="处罚种类或措施：代码与中文名称")
@@ -43,8 +49,9 @@ class DiscretionTier:
     code: str
     name: str = strawberry.field(description="情节：轻微、较轻、一般、较重、严重等")
     when: str | None = strawberry.field(description="适用条件（裁量条件语言）；为空表示兜底档次")
-    outcome: str = strawberry.field(description="penalty（处罚）或 no_penalty（不予处罚）")
+    outcome: str = strawberry.field(description=OUTCOME_TEXT)
     first_violation: bool = strawberry.field(description="首违不罚档次（行政处罚法第三十三条第一款）")
+    measures: list[Term] = strawberry.field(description="维持的责令改正等措施（不属于行政处罚）")
     fine_min: Money | None = strawberry.field(description="固定罚款下限")
     fine_max: Money | None = strawberry.field(description="固定罚款上限")
     fine_base: str | None = strawberry.field(description="按比例罚款所依据的金额型事实")
@@ -94,6 +101,7 @@ def _tier(t) -> DiscretionTier:
         when=t.when_text,
         outcome=t.outcome,
         first_violation=t.first_violation,
+        measures=terms(t.measures, MEASURES),
         fine_min=fixed.min_fen if fixed else None,
         fine_max=fixed.max_fen if fixed else None,
         fine_base=rate.base if rate else None,
@@ -128,8 +136,12 @@ class DiscretionResult:
     item_version: int
     tier_code: str
     tier_name: str
-    outcome: str
+    outcome: str = strawberry.field(description=OUTCOME_TEXT)
     first_violation: bool
+    measures: list[Term] = strawberry.field(description="维持的责令改正等措施（不属于行政处罚）")
+    statutory_fine: FineRange | None = strawberry.field(
+        description="处罚依据规定的法定罚款幅度（按案件事实）：说明理由也不能超过其上限；低于下限属于减轻处罚"
+    )
     tier_fine: FineRange | None = strawberry.field(description="档次本身的罚款幅度")
     recommended_fine: FineRange | None = strawberry.field(description="考虑从轻、从重情节后的推荐幅度")
     other_penalties: list[Term]
@@ -156,6 +168,8 @@ def _result(version, rec: Recommendation, table_raw: dict, proposal) -> Discreti
         tier_name=rec.tier.name,
         outcome=rec.tier.outcome,
         first_violation=rec.tier.first_violation,
+        measures=terms(rec.tier.measures, MEASURES),
+        statutory_fine=_range(rec.statutory_range),
         tier_fine=_range(rec.tier_range),
         recommended_fine=_range(rec.recommended_range),
         other_penalties=terms(rec.other_penalties, PENALTY_KINDS),
@@ -189,9 +203,9 @@ async def resolve_discretion(
     proposal_reasons: str | None,
 ) -> DiscretionResult:
     if not isinstance(facts, dict):
-        raise GraphQLError("facts 应为以事实名称为键的对象", extensions={"code": "FACTS_INVALID", "field": "facts"})
+        raise GraphQLError("facts 应为以事实名称为键的对象", extensions={"code": CatalogErrorCode.FACTS_INVALID, "field": "facts"})
     if party_kind.value not in ENTITY_KINDS:
-        raise GraphQLError("未知的相对人类别", extensions={"code": "PARTY_KIND_UNKNOWN"})
+        raise GraphQLError("未知的相对人类别", extensions={"code": CatalogErrorCode.PARTY_KIND_UNKNOWN})
     try:
         async with info.context.sessions() as session:
             version, rec = await recommend_for(

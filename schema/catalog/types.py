@@ -200,8 +200,7 @@ def resolve_checklists(info: strawberry.Info, domain: str | None, applies_to: En
         _checklist(c, names)
         for c in catalog.checklists.values()
         if (domain is None or c.domain == domain)
-        and (applies_to is None or not c.applies_to or applies_to.value in c.applies_to)
-        and (industry is None or not c.industries or industry in c.industries)
+        and c.meant_for(applies_to.value if applies_to else None, None if industry is None else (industry,))
     ]
 
 

@@ -52,8 +52,12 @@ class Officer(Node):
     certificate_valid_from: dt.date | None
     certificate_valid_until: dt.date | None
     status: CertificateStatus
+    status_since: dt.date | None = strawberry.field(description="当前证件状态（如暂扣）自何日起；为空表示未记录，视为一直如此")
     role: OfficerRole
     legal_qualification: bool = strawberry.field(description="是否具有法律职业资格")
+    legal_review_since: dt.date | None = strawberry.field(
+        description="开始从事行政处罚决定法制审核之日；2021年7月15日前已从事的不属初次从事，无须法律职业资格（行政处罚法第五十八条第二款）"
+    )
     agency: Agency | None = None
     domain_codes: list[str] = strawberry.field(default_factory=list, description="执法证覆盖的领域代码")
 
@@ -80,8 +84,10 @@ def _officer(r) -> Officer:
         certificate_valid_from=r.certificate_valid_from,
         certificate_valid_until=r.certificate_valid_until,
         status=from_core(CertificateStatus, m.CertificateStatus(r.status)),
+        status_since=r.status_since,
         role=from_core(OfficerRole, m.OfficerRole(r.role)),
         legal_qualification=r.legal_qualification,
+        legal_review_since=r.legal_review_since,
     )
 
 

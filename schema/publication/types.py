@@ -9,11 +9,13 @@ import enum
 import sqlalchemy as sa
 import strawberry
 from zhifa.core.access.viewer import Scope
+from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.clock import legal_today
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.models import Case as CaseRow
 from zhifa.core.models import Entity as EntityRow
 from zhifa.core.publication import service
+from zhifa.core.publication.error_codes import PublicationErrorCode
 from zhifa.core.publication.models import (
     CreditRecord as CreditRow,
 )
@@ -144,7 +146,7 @@ class PublicationPayload:
 async def _as_enforcer_of_case(info, session, case_id) -> None:
     case = await session.get(CaseRow, case_id)
     if case is None:
-        raise RuleError("CASE_NOT_FOUND", "案件不存在", "caseId")
+        raise RuleError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在", "caseId")
     info.context.access.require_enforcer_of(case.agency_id)
 
 
@@ -163,7 +165,7 @@ async def resolve_change(info: strawberry.Info, input: ChangePublicationInput, c
         publication_id = decode_id(input.publication_id, "PublicDecision", "publicationId")
         current = await session.get(PublicationRow, publication_id)
         if current is None:
-            raise RuleError("PUBLICATION_NOT_ACTIVE", "公示记录不存在", "publicationId")
+            raise RuleError(PublicationErrorCode.PUBLICATION_NOT_ACTIVE, "公示记录不存在", "publicationId")
         await _as_enforcer_of_case(info, session, current.case_id)
         change = service.correct if correct else service.withdraw
         return (await change(session, info.context.actor, publication_id, input.reason, legal_today())).id
@@ -260,46 +262,3 @@ async def resolve_decide_repair(info: strawberry.Info, input: DecideCreditRepair
 
     key, errors = await run_mutation(info, work)
     return CreditRepairPayload(repair=await one(info, REPAIR, key, "repair") if key else None, errors=errors)
-
-
-@strawberry.type
-class PublicationQueries:
-    @strawberry.field(description="公示的行政处罚决定：无需登录；每页最多 100 条")
-    async def public_decisions(
-        self,
-        info: strawberry.Info,
-        filter: PublicDecisionFilter | None = None,
-        order: PublicDecisionOrder = PublicDecisionOrder.PUBLISHED_ON_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[PublicDecision]:
-        return await resolve_public_decisions(info, filter, order, PageRequest(first, after, last, before))
-
-    @strawberry.field(description="行政相对人的信用记录")
-    async def credit_records(self, info: strawberry.Info, entity_id: strawberry.ID) -> list[CreditRecord]:
-        return await resolve_credit_records(info, entity_id)
-
-
-@strawberry.type
-class PublicationMutations:
-    @strawberry.mutation(description="公示行政处罚决定（脱敏），并记入当事人信用记录")
-    async def publish_decision(self, info: strawberry.Info, input: PublishDecisionInput) -> PublicationPayload:
-        return await resolve_publish(info, input)
-
-    @strawberry.mutation(description="撤下公示（决定被变更、撤销或确认违法、无效时，三个工作日内，行政处罚法第四十八条）")
-    async def withdraw_publication(self, info: strawberry.Info, input: ChangePublicationInput) -> PublicationPayload:
-        return await resolve_change(info, input, correct=False)
-
-    @strawberry.mutation(description="更正公示：按案件现状生成新记录，原记录保留为已更正")
-    async def correct_publication(self, info: strawberry.Info, input: ChangePublicationInput) -> PublicationPayload:
-        return await resolve_change(info, input, correct=True)
-
-    @strawberry.mutation(description="登记信用修复申请")
-    async def apply_credit_repair(self, info: strawberry.Info, input: ApplyCreditRepairInput) -> CreditRepairPayload:
-        return await resolve_apply_repair(info, input)
-
-    @strawberry.mutation(description="对信用修复申请作出结论（负责人）")
-    async def decide_credit_repair(self, info: strawberry.Info, input: DecideCreditRepairInput) -> CreditRepairPayload:
-        return await resolve_decide_repair(info, input)
