@@ -128,6 +128,23 @@ async def test_cost_grows_with_page_size_and_refuses_with_query_too_costly(api):
     assert "errors" not in small.json()
 
 
+def test_every_list_that_pages_is_costed_by_its_type_not_its_name(plugins, monkeypatch):
+    """Issue 11: a field that takes first/last and returns a connection or a list multiplies its
+    selection by the default page when neither is given (it was costed as one node unless its name
+    was on a list). One inspection-plan page, no first: 1 + 20 × (edges 1 + node 1 + agency 1) = 61."""
+    from zhifa.schema.kit import limits
+
+    schema = build_schema(plugins)._schema
+    document = graphql.parse("{ inspectionPlans { edges { node { agency { name } } } } }")
+    monkeypatch.setattr(limits, "MAX_COST", 61)
+    assert graphql.validate(schema, document, [limits.QueryLimits]) == []
+    monkeypatch.setattr(limits, "MAX_COST", 60)
+    refused = graphql.validate(schema, document, [limits.QueryLimits])
+    assert [e.extensions["code"] for e in refused] == ["QUERY_TOO_COSTLY"] and "61" in refused[0].message
+    plain = graphql.parse("{ inspectionPlans(first: 1) { edges { node { agency { name } } } } }")
+    assert graphql.validate(schema, plain, [limits.QueryLimits]) == []  # 1 + 1 × 3 = 4
+
+
 async def test_a_page_size_in_a_variable_costs_the_largest_page(api):
     query = "query($n: Int) " + aliased_pages(["$n"] * 20)
     response = await api.post(query, {"n": 1})
