@@ -679,3 +679,105 @@ async def test_a_scenario_refuses_an_entity_its_applies_to_excludes(api, demo, i
     assert all("NATURAL_PERSON" in s["appliesTo"] for s in listed)
     available = scenarios.available(inspection_plugins.catalog, inspection_plugins.scenarios())
     assert {s.code for s in scenarios.meant_for(available, "natural_person")} == {s["code"] for s in listed}
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13 point 13: the inspector pool as an input of the draw, and problems corrected on the spot
+
+
+def test_problems_corrected_on_the_spot_stand_beside_visits_avoided_as_in_the_dinghai_summary():
+    """Seed 002 (定海区 2022): "联合检查91次，现场整改问题143个，受检频次减少166次，减幅达64.6%"."""
+    visits = [figures.JointVisit(f"e{i}", "town" if i % 2 else "build", ("a", "b", "c") if i < 75 else ("a", "b"), 2 if i < 52 else 1)
+              for i in range(91)]
+    report = figures.reduction(visits)
+    assert (report.total.actual, report.total.avoided, report.total.rate, report.total.corrected_on_spot) == (91, 166, Decimal("64.6"), 143)
+    assert sum(f.corrected_on_spot for f in report.by_agency) == sum(f.corrected_on_spot for f in report.by_entity) == 143
+    assert {f.key: f.corrected_on_spot for f in report.by_agency} == {"build": 72, "town": 71, "a": 0, "b": 0, "c": 0}
+
+
+async def _officers_by_name(api) -> dict[str, dict]:
+    data = await api("{ officers(first: 100) { edges { node { id name agency { id } } } } }")
+    return {e["node"]["name"]: e["node"] for e in data["officers"]["edges"]}
+
+
+async def test_a_named_inspector_pool_of_several_agencies_is_frozen_into_the_draw_and_verifiable(api, demo, county, demo_tokens):
+    """REFERENCE §6 (一单两库, 国办发〔2015〕58号): inspectors are drawn from the 执法检查人员名录库; a
+    cross-agency draw names officers of other agencies, each certified for the plan's domain."""
+    head = api.as_(demo_tokens["bureau_head"])
+    team, _ = await _market_team(api, county)
+    people = await _officers_by_name(api)
+    named = ["余斌", "曹平明", "余燕", "宋军怡"]  # two of the market team, two of the 解放街道 team
+    created = (await _create(head, team["id"], targetCount=6))["plan"]
+    payload = {"planId": created["id"], "version": created["version"], "seed": "名录库-2026-001", "inspectorIds": [people[n]["id"] for n in named]}
+    query = DRAW.replace("snapshot }", "snapshot inspectorPoolNamed inspectorPool { officerId agencyId domains } }")
+    drawn = (await head(query, {"input": payload}))["drawInspectionPlan"]
+    assert drawn["errors"] == [], drawn["errors"]
+    plan, draw = drawn["plan"], drawn["plan"]["draw"]
+    ids = {people[n]["id"] for n in named}
+    assert all({o["id"] for o in t["inspectors"]} <= ids for t in plan["tasks"])
+    assert any(people["余燕"]["id"] in {o["id"] for o in t["inspectors"]} for t in plan["tasks"])  # not of the plan's team
+    assert draw["inspectorPoolNamed"] is True and "pool" in {d["part"] for d in draw["digests"]}
+    assert {(m["officerId"], m["agencyId"]) for m in draw["inspectorPool"]} == {(people[n]["id"], people[n]["agency"]["id"]) for n in named}
+    assert (await api(VERIFY, {"p": plan["id"]}))["verifyDraw"]["ok"]
+
+    async with demo() as session, session.begin():  # the pool's record is digested like the lists
+        row = (await session.execute(sa.select(InspectionDraw))).scalars().one()
+        row.snapshot = {**row.snapshot, "pool": {**row.snapshot["pool"], "source": "agencies"}}
+    tampered = (await api(VERIFY, {"p": plan["id"]}))["verifyDraw"]
+    assert not tampered["ok"] and any("pool" in p for p in tampered["problems"])
+
+    default = await _drawn(head, team["id"], seed="默认名录", name="默认名录", targetCount=2, yearlyCeiling=5, rotationMonths=0)
+    assert {parse_global_id(o["id"])[1] for t in default["tasks"] for o in t["inspectors"]} <= {
+        parse_global_id(o)[1] for o in (await _market_team(api, county))[1]}
+
+
+async def test_a_named_inspector_without_a_valid_certificate_on_the_draw_day_is_refused_by_name(api, demo, county, demo_tokens):
+    """REFERENCE §6 and APL Art. 42: only officers holding a valid enforcement certificate for the
+    plan's domain on the draw day may enter the 执法检查人员名录库."""
+    from zhifa.core.people.models import Officer
+
+    head = api.as_(demo_tokens["bureau_head"])
+    team, _ = await _market_team(api, county)
+    people = await _officers_by_name(api)
+    async with demo() as session, session.begin():  # 魏丽's certificate ran out yesterday
+        officer = (await session.execute(sa.select(Officer).where(Officer.name == "魏丽"))).scalars().one()
+        officer.certificate_valid_from = min(officer.certificate_valid_from, TODAY - dt.timedelta(days=400))
+        officer.certificate_valid_until = TODAY - dt.timedelta(days=1)
+    plan = (await _create(head, team["id"]))["plan"]
+    # 周志娜: ecology only; 潘晓斌: auxiliary staff; 余洋鹏: certificate suspended; 魏丽: expired.
+    refused_names = ["周志娜", "潘晓斌", "余洋鹏", "魏丽"]
+    pool = [people[n]["id"] for n in ["余斌", "曹平明", *refused_names]] + [global_id("Officer", new_id())]
+    refused = (await head(DRAW, {"input": {"planId": plan["id"], "version": plan["version"], "inspectorIds": pool}}))["drawInspectionPlan"]
+    assert refused["plan"] is None
+    not_certified = [e for e in refused["errors"] if e["code"] == "INSPECTOR_NOT_CERTIFIED"]
+    assert [next(n for n in refused_names if n in e["message"]) for e in not_certified] == refused_names
+    assert all(e["field"] == "inspectorIds" for e in refused["errors"])
+    assert [e["code"] for e in refused["errors"]].count("OFFICER_NOT_FOUND") == 1
+    status = (await api("query($id: ID!) { inspectionPlan(id: $id) { status } }", {"id": plan["id"]}))["inspectionPlan"]
+    assert status["status"] == "DRAFT"
+
+
+async def test_problems_corrected_on_the_spot_are_counted_in_the_reduction_figures(api, demo, demo_tokens, places):
+    """Seed 002 (定海区 2022 summary) reports "现场整改问题143个" beside the visits avoided: a failed
+    point is recorded as corrected on the spot and the reduction figures count it."""
+    head = api.as_(demo_tokens["bureau_head"])
+    visit = (await head(RECORD_JOINT, {"input": {"entityId": places["restaurant"], "visitedOn": TODAY.isoformat()}}))["recordJointVisit"]["inspection"]
+    failed = {"SC-CL01-01": True, "SC-CL01-02": True, "SC-CL01-03": False}
+    results = [{"pointCode": p["code"], "outcome": "PASS"} for p in visit["points"] if p["code"] not in failed]
+    results += [{"pointCode": c, "outcome": "FAIL", "evidence": "现场笔录 1 份、照片 2 张", "correctedOnSpot": on_spot} for c, on_spot in failed.items()]
+    payload = {"inspectionId": visit["id"], "version": visit["version"], "inspectedOn": TODAY.isoformat()}
+    passed_but_corrected = [{**r, "correctedOnSpot": True} if i == 0 else r for i, r in enumerate(results)]
+    wrong = (await head(RESULTS, {"input": {**payload, "results": passed_but_corrected}}))["recordInspectionResults"]
+    assert [e["code"] for e in wrong["errors"]] == ["ON_SPOT_NOT_FAILED"]
+    done = (await head(RESULTS.replace("evidence caseId", "evidence correctedOnSpot caseId"), {"input": {**payload, "results": results}}))
+    done = done["recordInspectionResults"]
+    assert done["errors"] == [], done["errors"]
+    marks = {p["code"]: p["correctedOnSpot"] for p in done["inspection"]["points"]}
+    assert {c: marks[c] for c in failed} == failed and marks[results[0]["pointCode"]] is False
+
+    query = """query($f: Date!, $t: Date!) { inspectionReduction(from: $f, to: $t) { jointVisits visitsAvoided problemsCorrectedOnSpot
+      byEntity { entity { id } problemsCorrectedOnSpot } byAgency { agency { id } problemsCorrectedOnSpot } } }"""
+    report = (await api(query, {"f": dt.date(TODAY.year, 1, 1).isoformat(), "t": dt.date(TODAY.year, 12, 31).isoformat()}))["inspectionReduction"]
+    assert (report["jointVisits"], report["visitsAvoided"], report["problemsCorrectedOnSpot"]) == (1, 2, 2)
+    assert report["byEntity"] == [{"entity": {"id": places["restaurant"]}, "problemsCorrectedOnSpot": 2}]
+    assert {r["agency"]["id"]: r["problemsCorrectedOnSpot"] for r in report["byAgency"]} == {places["township"]: 2, places["ecology"]: 0}

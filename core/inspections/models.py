@@ -172,6 +172,8 @@ class InspectionResult(Base):
     item_code: Mapped[str] = mapped_column(sa.String(40))
     outcome: Mapped[PointOutcome] = mapped_column(enum_column(PointOutcome, "point_outcome"))
     evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    # 现场整改: a failed point whose problem was put right during the visit (counted in the figures)
+    corrected_on_spot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     case_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[str] = mapped_column(sa.String(100))

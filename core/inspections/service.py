@@ -329,14 +329,45 @@ async def target_pool(session: AsyncSession, plan: InspectionPlan, on: dt.date) 
     return [lottery.Target(t, classes[by_text[t]][0]) for t in kept], excluded
 
 
+async def inspector_pool(session: AsyncSession, plan: InspectionPlan, on: dt.date,
+                         named: Sequence[uuid.UUID] | None = None) -> tuple[list[lottery.Inspector], dict[str, Any]]:
+    """执法检查人员名录库: the named officers (of any agency, for joint cross-agency draws) or, without
+    names, the certified officers of the plan's agency and those below it; with the record of
+    where it came from and each officer's agency, frozen into the draw. A named officer without a
+    certificate covering a plan domain on the draw day is refused by name, not silently dropped."""
+    if named is None:
+        agencies = descendants([plan.agency_id], await _agency_parents(session))
+        pool = await certified(session, agencies, plan.domains, on)
+    else:
+        pool = await _named_pool(session, list(dict.fromkeys(named)), plan.domains, on)
+    provenance = {"source": "agencies" if named is None else "named",
+                  "agencies": {i.id: str(a) for i, a in sorted(pool, key=lambda x: x[0].id)}}
+    return [i for i, _ in pool], provenance
+
+
+async def _named_pool(session: AsyncSession, named: list[uuid.UUID], domains: Sequence[str], on: dt.date) -> list[tuple[lottery.Inspector, uuid.UUID]]:
+    rows = {r.id: r for r in await session.execute(sa.select(Officer.id, Officer.name, Officer.agency_id).where(Officer.id.in_(named)))}
+    errors = [UserError(PeopleErrorCode.OFFICER_NOT_FOUND, f"执法检查人员名录中的第 {n} 人不存在", "inspectorIds")
+              for n, o in enumerate(named, 1) if o not in rows]
+    valid = {i.id: (i, a) for i, a in await certified(session, {r.agency_id for r in rows.values()}, domains, on)}
+    for o in named:
+        if o in rows and str(o) not in valid:
+            errors.append(UserError(InspectionErrorCode.INSPECTOR_NOT_CERTIFIED,
+                                    f"{rows[o].name}在抽取之日（{on}）未持有覆盖本计划领域（{'、'.join(domains)}）的有效执法证，不能列入执法检查人员名录",
+                                    "inspectorIds"))
+    raise_if_any(errors)
+    return [valid[str(o)] for o in named]
+
+
 def _plan_points(plan: InspectionPlan, catalog: Catalog) -> list[dict[str, Any]]:
     specs = [catalog.checklists[c] for c in plan.checklist_codes if c in catalog.checklists]
     return [p.as_json() for p in joint.merge(joint.source_points(specs))]
 
 
 async def run_draw(session: AsyncSession, actor: str, catalog: Catalog, plan_id: uuid.UUID, version: int | None,
-                   seed: str | None = None, on: dt.date | None = None) -> InspectionPlan:
-    """摇号: freeze the candidate lists, draw from a recorded seed, create one task per target."""
+                   seed: str | None = None, on: dt.date | None = None, inspector_ids: Sequence[uuid.UUID] | None = None) -> InspectionPlan:
+    """摇号: freeze the candidate lists, draw from a recorded seed, create one task per target.
+    `inspector_ids` names the inspector pool; without it, the plan agency's certified officers."""
     on = on or legal_today()
     plan = await session.get(InspectionPlan, plan_id)
     if plan is None:
@@ -350,9 +381,7 @@ async def run_draw(session: AsyncSession, actor: str, catalog: Catalog, plan_id:
     if len(seed) > 100:
         raise UserError(InspectionErrorCode.SEED_INVALID, "随机种子不能超过 100 个字符", "seed")
     targets, excluded = await target_pool(session, plan, on)
-    agencies = descendants([plan.agency_id], await _agency_parents(session))
-    pool = await certified(session, agencies, plan.domains, on)
-    inspectors = [i for i, _ in pool]
+    inspectors, pool = await inspector_pool(session, plan, on, inspector_ids)
     found = await conflicts(session, [uuid.UUID(i.id) for i in inspectors], [uuid.UUID(t.id) for t in targets], on, plan.rotation_months)
     quota = lottery.Quota(plan.target_count, plan.percents or {})
     inp = lottery.DrawInput(seed, tuple(plan.domains), plan.inspectors_per_task, quota, tuple(targets), tuple(inspectors), tuple(found))
@@ -366,6 +395,7 @@ async def run_draw(session: AsyncSession, actor: str, catalog: Catalog, plan_id:
     snapshot = {
         **lottery.input_json(inp),
         "excluded": excluded,
+        "pool": pool,
         "context": {"plan": str(plan.id), "drawn_on": on.isoformat(), "year": plan.starts_on.year,
                     "ceiling": plan.yearly_ceiling, "rotation_months": plan.rotation_months, "filter": plan.target_filter},
     }
@@ -659,6 +689,7 @@ class PointFinding:
     point_code: str
     outcome: PointOutcome
     evidence: str = ""
+    corrected_on_spot: bool = False  # 现场整改: the problem was put right during the visit
 
 
 async def record_results(session: AsyncSession, actor: str, inspection_id: uuid.UUID, version: int | None, inspected_on: dt.date,
@@ -688,6 +719,8 @@ async def record_results(session: AsyncSession, actor: str, inspection_id: uuid.
         seen.add(f.point_code)
         if f.outcome is PointOutcome.FAIL and not f.evidence.strip():
             errors.append(UserError(InspectionErrorCode.EVIDENCE_REQUIRED, f"检查要点“{f.point_code}”不符合，须记录证据情况", "results"))
+        if f.corrected_on_spot and f.outcome is not PointOutcome.FAIL:
+            errors.append(UserError(InspectionErrorCode.ON_SPOT_NOT_FAILED, f"检查要点“{f.point_code}”未发现问题，不能记录为现场整改", "results"))
         if len(f.evidence) > MAX_EVIDENCE:
             errors.append(UserError(InspectionErrorCode.EVIDENCE_TOO_LONG, f"证据说明不能超过 {MAX_EVIDENCE} 字", "results"))
     if outcome is None and (missing := [c for c in points if c not in seen]):
@@ -696,14 +729,15 @@ async def record_results(session: AsyncSession, actor: str, inspection_id: uuid.
     for f in findings:
         p = points[f.point_code]
         session.add(InspectionResult(inspection_id=inspection.id, point_code=f.point_code, domain_code=p["domain"], item_code=p["item"],
-                                     outcome=f.outcome, evidence=f.evidence.strip(), recorded_by=actor))
+                                     outcome=f.outcome, evidence=f.evidence.strip(), corrected_on_spot=f.corrected_on_spot, recorded_by=actor))
     failed = any(f.outcome is PointOutcome.FAIL for f in findings)
     inspection.outcome = outcome or (InspectionOutcome.CORRECTED if failed else InspectionOutcome.NO_PROBLEM)
     inspection.status, inspection.inspected_on = InspectionStatus.DONE, inspected_on
     await session.flush()
     await record(session, actor=actor, action="inspection.results_recorded", object_type="Inspection", object_id=inspection.id,
                  after={"on": inspected_on.isoformat(), "outcome": inspection.outcome.value,
-                        "results": {f.point_code: f.outcome.value for f in findings}})
+                        "results": {f.point_code: f.outcome.value for f in findings},
+                        "corrected_on_spot": sorted(f.point_code for f in findings if f.corrected_on_spot)})
     return inspection
 
 
@@ -774,9 +808,19 @@ async def reduction_report(session: AsyncSession, start: dt.date, end: dt.date, 
         rows = await session.execute(sa.select(MergedVisit.inspection_id, MergedVisit.agency_id).where(MergedVisit.inspection_id.in_([v.id for v in visits])))
         for row in rows:
             merged[row.inspection_id].append(str(row.agency_id))
+    corrected = await _corrected_on_spot(session, [v.id for v in visits])
     return figures.reduction(
-        figures.JointVisit(str(v.entity_id), str(v.agency_id), tuple(sorted(merged[v.id]))) for v in visits
+        figures.JointVisit(str(v.entity_id), str(v.agency_id), tuple(sorted(merged[v.id])), corrected[v.id]) for v in visits
     )
+
+
+async def _corrected_on_spot(session: AsyncSession, inspection_ids: list[uuid.UUID]) -> Counter:
+    if not inspection_ids:
+        return Counter()
+    stmt = (sa.select(InspectionResult.inspection_id, sa.func.count())
+            .where(InspectionResult.inspection_id.in_(inspection_ids), InspectionResult.corrected_on_spot.is_(True))
+            .group_by(InspectionResult.inspection_id))
+    return Counter({row[0]: row[1] for row in await session.execute(stmt)})
 
 
 async def load_report(session: AsyncSession, year: int, ceiling: int, visible_entities: sa.Select) -> dict[str, figures.Load]:

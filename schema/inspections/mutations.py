@@ -89,6 +89,9 @@ class DrawInspectionPlanInput:
     plan_id: strawberry.ID
     version: int
     seed: str | None = strawberry.field(default=None, description="随机种子（如现场公开产生的号码）；不填由系统以安全随机数生成并记录")
+    inspector_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="执法检查人员名录：可含其他执法主体的人员（跨部门联合抽查），每人须在抽取之日持有覆盖计划领域的有效执法证；"
+                                  "不填为本机关及下级机关全部持证人员。名录随抽取冻结并计入摘要")
 
 
 @strawberry.type(description="抽查计划操作的结果")
@@ -136,7 +139,9 @@ async def resolve_create_plan(info: strawberry.Info, input: CreateInspectionPlan
 async def resolve_draw(info: strawberry.Info, input: DrawInspectionPlanInput) -> InspectionPlanPayload:
     async def work(session):
         key = await _plan_as_enforcer(info, session, input.plan_id)
-        return (await service.run_draw(session, info.context.actor, info.context.plugins.catalog, key, input.version, input.seed)).id
+        pool = [decode_id(o, "Officer", "inspectorIds") for o in input.inspector_ids] if input.inspector_ids is not None else None
+        return (await service.run_draw(session, info.context.actor, info.context.plugins.catalog, key, input.version, input.seed,
+                                       inspector_ids=pool)).id
 
     return await _plan_payload(info, work)
 
@@ -274,6 +279,7 @@ class PointResultInput:
     point_code: str
     outcome: PointOutcome
     evidence: str = strawberry.field(default="", description="证据情况（现场笔录、照片、抽样等）；不符合时必填")
+    corrected_on_spot: bool = strawberry.field(default=False, description="现场整改：不符合的问题已在检查现场整改到位（计入综合查一次的现场整改问题数）")
 
 
 @strawberry.input(description="录入检查结果")
@@ -303,7 +309,7 @@ async def resolve_record_results(info: strawberry.Info, input: RecordInspectionR
     async def work(session):
         key = decode_id(input.inspection_id, "Inspection", "inspectionId")
         await _as_inspector_or_enforcer(info, session, key)
-        findings = [service.PointFinding(r.point_code, to_core(CorePointOutcome, r.outcome), r.evidence) for r in input.results]
+        findings = [service.PointFinding(r.point_code, to_core(CorePointOutcome, r.outcome), r.evidence, r.corrected_on_spot) for r in input.results]
         outcome = to_core(CoreOutcome, input.outcome) if input.outcome else None
         return (await service.record_results(session, info.context.actor, key, input.version, input.inspected_on, findings, outcome)).id
 

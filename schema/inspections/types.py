@@ -63,6 +63,7 @@ class InspectionPoint:
     basis: str
     outcome: PointOutcome | None = strawberry.field(description="检查结果；未录入时为 null")
     evidence: str | None
+    corrected_on_spot: bool | None = strawberry.field(description="不符合的问题是否已现场整改；未录入时为 null")
     case_id: strawberry.ID | None = strawberry.field(description="据此登记的案件（案源）")
 
 
@@ -72,6 +73,7 @@ def inspection_point(p: dict[str, Any], result: Any | None = None) -> Inspection
         item_code=p["item"], text=p["text"], texts=list(p.get("texts") or [p["text"]]), basis=p["basis"],
         outcome=PointOutcome(CorePointOutcome(result.outcome).value) if result is not None else None,
         evidence=result.evidence if result is not None else None,
+        corrected_on_spot=result.corrected_on_spot if result is not None else None,
         case_id=global_id("Case", result.case_id) if result is not None and result.case_id else None,
     )
 
@@ -145,7 +147,7 @@ INSPECTION = Kind(
 
 @strawberry.type(description="抽取所用名录和参数的 SM3 摘要")
 class DrawDigest:
-    part: str = strawberry.field(description="parameters（参数）/ targets（检查对象名录）/ inspectors（执法检查人员名录）/ conflicts（回避）/ excluded（因达到年度上限未入库）/ context")
+    part: str = strawberry.field(description="parameters（参数）/ targets（检查对象名录）/ inspectors（执法检查人员名录）/ pool（名录来源及各人所属机关）/ conflicts（回避）/ excluded（因达到年度上限未入库）/ context")
     sm3: str
 
 
@@ -170,6 +172,13 @@ class DrawRecusal:
     reason: str = strawberry.field(description="declared:relative 等（已声明的回避事由）或 rotation（近期检查过该对象）")
 
 
+@strawberry.type(description="执法检查人员名录中的一人（抽取时冻结）")
+class DrawPoolMember:
+    officer_id: strawberry.ID
+    agency_id: strawberry.ID | None = strawberry.field(description="所属执法主体；本功能启用前的抽取记录为 null")
+    domains: list[str] = strawberry.field(description="其有效执法证在抽取之日覆盖的计划领域")
+
+
 @strawberry.type(description="抽取记录：算法、随机种子、名录摘要和结果摘要；任何人可据此复核")
 class InspectionDraw:
     algorithm: str
@@ -182,6 +191,8 @@ class InspectionDraw:
     strata: list[DrawStratum]
     excluded: list[DrawExclusion]
     recused: list[DrawRecusal]
+    inspector_pool: list[DrawPoolMember] = strawberry.field(description="执法检查人员名录（抽取时冻结）")
+    inspector_pool_named: bool = strawberry.field(description="名录是否在抽取时逐人指定（可含其他机关人员）；否则为本机关及下级机关全部持证人员")
     snapshot: JSON = strawberry.field(description="冻结的名录和参数（规范 JSON），用于在系统外重新运行抽取")
 
 
@@ -192,8 +203,16 @@ def _draw(r) -> InspectionDraw:
         strata=[DrawStratum(risk_class=s["risk_class"], pool=s["pool"], drawn=s["drawn"]) for s in r.result["strata"]],
         excluded=[DrawExclusion(entity_id=global_id("Entity", uuid.UUID(x["entity"])), load=x["load"], ceiling=x["ceiling"]) for x in r.snapshot.get("excluded", [])],
         recused=[DrawRecusal(officer_id=global_id("Officer", uuid.UUID(c["officer"])), entity_id=global_id("Entity", uuid.UUID(c["entity"])), reason=c["reason"]) for c in r.result["recused"]],
+        inspector_pool=_pool(r.snapshot), inspector_pool_named=r.snapshot.get("pool", {}).get("source") == "named",
         snapshot=r.snapshot,
     )
+
+
+def _pool(snapshot: dict[str, Any]) -> list[DrawPoolMember]:
+    agencies = snapshot.get("pool", {}).get("agencies", {})
+    return [DrawPoolMember(officer_id=global_id("Officer", uuid.UUID(i["id"])), domains=list(i["domains"]),
+                           agency_id=global_id("Agency", uuid.UUID(agencies[i["id"]])) if i["id"] in agencies else None)
+            for i in snapshot["inspectors"]]
 
 
 @strawberry.type(description="各风险分类的抽取比例")
