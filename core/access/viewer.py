@@ -1,9 +1,9 @@
 """Who is asking: the roles of the system and the jurisdiction each one reaches (pure rules).
 
-An officer sees the records of its own agency and of the agencies below it; a supervisor (a
-justice bureau) sees every agency whose region lies at or below its own region; the provincial
-platform's service account reads the regions its scopes name; the public sees only what is
-published. Rules take plain data (the agency tree) and return plain sets.
+An officer sees the records of its own agency and of the agencies below it (a closed agency counts
+as below the successor that took it over); a supervisor (a justice bureau) sees every agency whose
+region lies at or below its own region; the provincial platform's service account reads the
+regions its scopes name; the public sees only what is published. Rules take plain data (the agency tree) and return plain sets.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ class Role(LabeledEnum):
     AUXILIARY = "auxiliary", "辅助人员"
     LEGAL_REVIEWER = "legal_reviewer", "法制审核员"
     AGENCY_HEAD = "agency_head", "负责人"
+    # 人事（法制）机构: registers staff and keeps their certificates, for its agency and those below.
+    STAFF_ADMIN = "staff_admin", "人事（法制）管理员"
     SUPERVISOR = "supervisor", "执法监督人员（司法行政机关）"
     PROVINCIAL = "provincial", "省一体化平台服务账号"
     PUBLIC_SECURITY = "public_security", "公安机关行刑衔接平台服务账号"
@@ -75,6 +77,12 @@ class AgencyNode:
     id: uuid.UUID
     parent_id: uuid.UUID | None
     region_id: uuid.UUID
+    successor_id: uuid.UUID | None = None  # a closed agency: read through the agency that took it over
+
+    @property
+    def above(self) -> uuid.UUID | None:
+        """Where the agency hangs in the tree of reach: a closed one below its successor."""
+        return self.successor_id or self.parent_id
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ def jurisdiction(viewer: Viewer, agencies: list[AgencyNode], regions: list[Regio
     overseers = _overseers([own.region_id], region_parent, agencies)
     if viewer.has(Role.SUPERVISOR):
         return _by_regions(descendants([own.region_id], region_parent), agencies, overseers)
-    reach = descendants([own.id], {a.id: a.parent_id for a in agencies})
+    reach = descendants([own.id], {a.id: a.above for a in agencies})
     reach_regions = descendants({agency_by_id[a].region_id for a in reach}, region_parent)
     return Jurisdiction(frozenset(reach), frozenset(reach_regions), overseers)
 

@@ -9,6 +9,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhifa.core.cases.numbering import DEFAULT_CASE_PATTERN, DEFAULT_DOCUMENT_PATTERN
 from zhifa.core.labels import LabeledEnum
 from zhifa.core.db import Base, IdMixin, enum_column
 
@@ -35,6 +36,27 @@ class Region(IdMixin, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     # 重点乡镇（街道）: needs at least 8 enforcement officers instead of 3 (绍兴实施意见, staffing rule).
     key_township: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The row is the division's identity: records keep pointing at it through renames, moves and
+    # mergers. It holds the current name and parent, in force since valid_from (None: since before
+    # the records); superseded ones are RegionVersion rows. A division merged into another keeps
+    # its row, with ended_on (the day it ceased to exist) and successor_id (the one it joined).
+    valid_from: Mapped[dt.date | None]
+    ended_on: Mapped[dt.date | None]
+    successor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("regions.id"))
+
+
+class RegionVersion(IdMixin, Base):
+    """A superseded name and parent of a division: in force from valid_from (None: since before
+    the records) until valid_until, the day the next one took effect."""
+
+    __tablename__ = "region_versions"
+    __table_args__ = (sa.CheckConstraint("valid_from IS NULL OR valid_until > valid_from", name="window_not_empty"),)
+
+    region_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("regions.id"))
+    valid_from: Mapped[dt.date | None]
+    valid_until: Mapped[dt.date]
 
 
 class AgencyKind(LabeledEnum):
@@ -53,6 +75,18 @@ class Agency(IdMixin, Base):
     level: Mapped[RegionLevel] = mapped_column(enum_column(RegionLevel, "agency_level"))
     region_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    # How its numbers read (core.cases.numbering: {short}{type}〔{year}〕{serial}号 and the like).
+    case_pattern: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_CASE_PATTERN, server_default=DEFAULT_CASE_PATTERN)
+    document_pattern: Mapped[str] = mapped_column(sa.String(60), default=DEFAULT_DOCUMENT_PATTERN, server_default=DEFAULT_DOCUMENT_PATTERN)
+    # Never deleted: a closed agency keeps its row and its cases, from closed_on under successor_id
+    # (which took its open cases over and reads its closed ones), by the decision recorded here.
+    closed_on: Mapped[dt.date | None]
+    successor_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    closing_decision: Mapped[str | None] = mapped_column(sa.String(100))
+    closing_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AgencyDomain(Base):
@@ -68,22 +102,19 @@ class OfficerRole(LabeledEnum):
     AUXILIARY = "auxiliary", "辅助人员"  # never enforces alone
     LEGAL_REVIEWER = "legal_reviewer", "法制审核员"
     AGENCY_HEAD = "agency_head", "负责人"
+    STAFF_ADMIN = "staff_admin", "人事（法制）管理员"  # administers staff; never enforces
 
 
 class CertificateStatus(LabeledEnum):
     VALID = "valid", "有效"
     SUSPENDED = "suspended", "暂扣"
     REVOKED = "revoked", "注销或吊销"
+    EXPIRED = "expired", "已过期"  # read only: a valid certificate past its valid_until
 
 
 class Officer(IdMixin, Base):
     __tablename__ = "officers"
     __table_args__ = (
-        sa.CheckConstraint(
-            "role = 'auxiliary' OR (certificate_number IS NOT NULL AND certificate_valid_from IS NOT NULL"
-            " AND certificate_valid_until IS NOT NULL)",
-            name="enforcers_hold_certificate",
-        ),
         sa.CheckConstraint(
             "certificate_valid_until IS NULL OR certificate_valid_until >= certificate_valid_from",
             name="certificate_window_ordered",
@@ -104,6 +135,67 @@ class Officer(IdMixin, Base):
     # not first-time reviewers); None: not recorded, so treated as a first-time reviewer.
     legal_review_since: Mapped[dt.date | None]
     agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    # 公民身份号码: SM4-GCM ciphertext plus a keyed SM3 digest (unique: one person, one record).
+    id_number_cipher: Mapped[str | None] = mapped_column(sa.Text)
+    id_number_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The provincial identity provider's subject for this person (a token's `sub`).
+    external_identity: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    retired_on: Mapped[dt.date | None]  # never deleted: retired officers stay on every record
+
+
+class Certificate(IdMixin, Base):
+    """An enforcement certificate (执法证) as its own record. The officer's certificate columns
+    and officer_domains are the projection of the certificate in force today."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (sa.CheckConstraint("valid_until >= valid_from", name="window_ordered"),)
+
+    officer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    number: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    issuing_authority: Mapped[str] = mapped_column(sa.String(200))
+    valid_from: Mapped[dt.date]
+    valid_until: Mapped[dt.date]
+
+
+class CertificateDomain(Base):
+    __tablename__ = "certificate_domains"
+    certificate_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("certificates.id"), primary_key=True)
+    domain_code: Mapped[str] = mapped_column(sa.ForeignKey("domains.code"), primary_key=True)
+
+
+class CertificateChange(IdMixin, Base):
+    """A certificate's status from `effective_on` on (issue, suspension, reinstatement,
+    revocation), with the decision and reason that made it; the latest change on or before a day
+    gives that day's status."""
+
+    __tablename__ = "certificate_changes"
+
+    certificate_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("certificates.id"), index=True)
+    status: Mapped[CertificateStatus] = mapped_column(enum_column(CertificateStatus, "certificate_change_status"))
+    effective_on: Mapped[dt.date]
+    decision: Mapped[str] = mapped_column(sa.String(100), default="")  # 决定文号
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    recorded_by: Mapped[str] = mapped_column(sa.String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AssessmentResult(LabeledEnum):
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASIC = "basic", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+
+
+class OfficerYear(Base):
+    """Rotation training hours (轮训) and the annual assessment (年度考核) of one officer, one year."""
+
+    __tablename__ = "officer_years"
+    __table_args__ = (sa.CheckConstraint("training_hours >= 0", name="hours_not_negative"),)
+
+    officer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officers.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    training_hours: Mapped[int] = mapped_column(default=0)
+    assessment: Mapped[AssessmentResult | None] = mapped_column(enum_column(AssessmentResult, "assessment_result"))
 
 
 class OfficerDomain(Base):

@@ -69,7 +69,8 @@ class Access:
         """Load the agency and region trees once per request (two statements)."""
         if self.reach is not None or self.viewer.is_public:
             return
-        agencies = [AgencyNode(r.id, r.parent_id, r.region_id) for r in await session.execute(sa.select(Agency.id, Agency.parent_id, Agency.region_id))]
+        rows = await session.execute(sa.select(Agency.id, Agency.parent_id, Agency.region_id, Agency.successor_id))
+        agencies = [AgencyNode(r.id, r.parent_id, r.region_id, r.successor_id) for r in rows]
         regions = [RegionNode(r.id, r.parent_id, r.code) for r in await session.execute(sa.select(Region.id, Region.parent_id, Region.code))]
         self.reach = jurisdiction(self.viewer, agencies, regions)
 
@@ -150,6 +151,14 @@ class Access:
         self.require_head()
         if agency_id == self.viewer.agency_id or agency_id not in self.agencies:
             raise UserError(CommonErrorCode.FORBIDDEN, "只能对本机关所属的下级执法主体执行此操作", "agencyId")
+
+    def require_staff_admin_over(self, agency_id: uuid.UUID) -> None:
+        """Staff administration (人事/法制机构): its own agency and the agencies below it, never
+        another county's."""
+        if not self.viewer.has(Role.STAFF_ADMIN):
+            raise UserError(CommonErrorCode.FORBIDDEN, "只有人事（法制）管理员可以管理机构和人员")
+        if agency_id not in self.agencies:
+            raise UserError(CommonErrorCode.FORBIDDEN, "只能管理本机关及其下级机关的机构和人员", "agencyId")
 
     def require_region(self, region_id: uuid.UUID) -> None:
         if region_id not in self.regions:
