@@ -74,6 +74,7 @@ async def _data(session, case: Case, events, step: CaseEvent, doc_type: Document
         case_number=case.case_number,
         agency_name=agency.name,
         agency_short_name=agency.short_name,
+        document_pattern=agency.document_pattern,
         domain_name=domain.name_zh,
         item_name=item.name,
         violated_provision=item.violated,

@@ -15,7 +15,7 @@ from zhifa.core.audit.service import record
 from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.guards import OfficerSnapshot, not_enforcers
 from zhifa.core.cases.models import Case, CaseEvent, CaseOfficer, CaseOfficerRole, CaseStatus, Procedure
-from zhifa.core.cases.numbering import allocate, format_number
+from zhifa.core.cases.numbering import allocate, number_for
 from zhifa.core.catalog.loader import parse_facts
 from zhifa.core.catalog.models import CatalogItemVersion
 from zhifa.core.catalog.service import version_in_force
@@ -24,6 +24,7 @@ from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.db import utcnow
 from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.models import Entity
+from zhifa.core.entities.status import case_refusal
 from zhifa.core.errors import UserError, UserErrors, raise_if_any
 from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Agency, AgencyDomain, Officer
@@ -50,11 +51,16 @@ async def register_case(session: AsyncSession, actor: str, new: NewCase) -> Case
     errors: list[UserError] = []
     if new.violation_date > legal_today():
         errors.append(UserError(CaseErrorCode.VIOLATION_DATE_IN_FUTURE, "违法行为发生日期不能晚于今天", "violationDate"))
-    if await session.get(Entity, new.entity_id) is None:
+    entity = await session.get(Entity, new.entity_id)
+    if entity is None:
         errors.append(UserError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在", "entityId"))
+    elif refusal := case_refusal(entity.status, entity.status_since, new.violation_date):
+        errors.append(refusal)
     agency = await session.get(Agency, new.agency_id)
     if agency is None:
         errors.append(UserError(PeopleErrorCode.AGENCY_NOT_FOUND, "执法主体不存在", "agencyId"))
+    elif agency.closed_on is not None:
+        errors.append(closed_agency(agency))
     item = await version_in_force(session, new.item_code, new.violation_date, errors)
     officer_ids = list(dict.fromkeys(new.officer_ids))
     assistant_ids = [a for a in dict.fromkeys(new.assistant_ids) if a not in officer_ids]  # a handler already takes part
@@ -85,7 +91,7 @@ async def _insert_case(
     year = legal_date(now).year
     serial = await allocate(session, agency.id, CASE_DOC_TYPE, year)
     case = Case(
-        case_number=format_number(agency.short_name + CASE_DOC_TYPE, year, serial),
+        case_number=number_for(agency.case_pattern, agency.short_name, CASE_DOC_TYPE, year, serial),
         procedure=new.procedure,
         status=CaseStatus.REGISTERED,
         domain_code=item.domain_code,
@@ -113,6 +119,11 @@ async def _insert_case(
     )
     await session.flush()
     return case
+
+
+def closed_agency(agency: Agency) -> UserError:
+    """A closed agency takes no new case: its successor does (core.people.agencies)."""
+    return UserError(PeopleErrorCode.AGENCY_CLOSED, f"{agency.name}已于 {agency.closed_on.isoformat()} 撤销，不能承接新案件", "agencyId")
 
 
 async def _enforces(session: AsyncSession, agency_id: uuid.UUID, domain: str) -> bool:

@@ -42,7 +42,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from zhifa.core.cases.numbering import NUMBER_PATTERN, format_number
+from zhifa.core.cases.numbering import DEFAULT_DOCUMENT_PATTERN, NUMBER_PATTERN, format_number, prefix_for
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.labels import LabeledEnum
 from zhifa.core.money import fen_to_yuan
@@ -102,12 +102,12 @@ class DocumentType(LabeledEnum):
 # Numbers and amounts
 
 
-def document_prefix(agency_short_name: str, doc_type: DocumentType) -> str:
-    """定综执 + 罚决 → 定综执罚决字."""
+def document_prefix(agency_short_name: str, doc_type: DocumentType, pattern: str = DEFAULT_DOCUMENT_PATTERN) -> str:
+    """定综执 + 罚决 → 定综执罚决字 (under the agency's document pattern, core.cases.numbering)."""
     short = agency_short_name.strip()
     if not short:
         raise DocumentError("机关简称不能为空")
-    return f"{short}{doc_type.code}字"
+    return prefix_for(pattern, short, doc_type.code)
 
 
 def document_number(agency_short_name: str, doc_type: DocumentType, year: int, serial: int) -> str:
@@ -398,6 +398,7 @@ class DocumentCase:
     statement_days: int = 5  # working days for statement and defence; not fixed by the APL [S]
     party_statement: str = ""  # the decision's summary of the statement / defence and its review (Art. 45)
     agency_address: str = ""
+    document_pattern: str = DEFAULT_DOCUMENT_PATTERN  # the agency's (Agency.document_pattern)
     agency_phone: str = ""
     payment: Payment | None = None
     notice: NoticeGiven | None = None  # general procedure: the prior notice the decision recounts
@@ -435,7 +436,7 @@ def template_bytes(doc_type: DocumentType) -> bytes:
 def _check(doc_type: DocumentType, data: DocumentCase, number: str) -> None:
     problems: list[str] = []
     match = NUMBER_PATTERN.match(number)
-    expected = document_prefix(data.agency_short_name, doc_type)
+    expected = document_prefix(data.agency_short_name, doc_type, data.document_pattern)
     if not match or format_number(match["prefix"], int(match["year"]), int(match["serial"])) != number:
         problems.append(f"文书编号不符合 GB/T 9704 格式：{number}")
     elif match["prefix"] != expected:
