@@ -11,7 +11,8 @@ from test_procedure import REGISTER, Desk, ago, bureau, register  # noqa: F401  
 from zhifa.core.catalog.models import Delegation
 from zhifa.core.clock import legal_today
 from zhifa.core.db import transaction
-from zhifa.core.people.models import Agency, AgencyKind, CertificateStatus, Officer, OfficerRole
+from zhifa.core.people.certificates import change_certificate_status
+from zhifa.core.people.models import Agency, AgencyKind, Certificate, CertificateStatus, Officer, OfficerRole
 from zhifa.schema.kit.relay import parse_global_id
 
 MAJOR_FACTS = {"correctable": True, "corrected_on_time": True}
@@ -101,10 +102,8 @@ async def test_apl_art42_art55_a_certificate_suspended_later_does_not_undo_an_ea
     desk = await register(api, bureau)
     await desk.do("fileCase", on=ago(20))
     async with transaction(demo) as session:
-        await session.execute(
-            sa.update(Officer).where(Officer.id == key(bureau["officers"][1]))
-            .values(status=CertificateStatus.SUSPENDED, status_since=legal_today())
-        )
+        certificate = await session.scalar(sa.select(Certificate).where(Certificate.officer_id == key(bureau["officers"][1])))
+        await change_certificate_status(session, "test", certificate.id, CertificateStatus.SUSPENDED, legal_today(), "定综执暂字〔2026〕1号", "涉嫌违法执法，调查期间暂扣")
     await desk.do("startInvestigation", on=ago(15))
     suspended = await desk.do("proposePenalty", facts=MAJOR_FACTS, expect="CERTIFICATE_INVALID")
     assert f"自 {legal_today().isoformat()} 起已被暂扣" in suspended["errors"][0]["message"]

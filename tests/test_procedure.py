@@ -456,8 +456,9 @@ async def test_each_step_refuses_what_it_lacks(api, demo, demo_tokens, bureau):
     await desk.do("waiveRights", statement=" ", expect="STATEMENT_REQUIRED")
     await desk.do("sendPriorNotice")
     await desk.do("decidePenalty", expect="PROPOSAL_REQUIRED")
-    # A reviewer's account not tied to an officer record cannot be named as the reviewer.
-    desk_account = token("user:review-desk", ["legal_reviewer"], parse_global_id(bureau["agency"]["id"])[1])
+    # A reviewer's account not tied to an officer record cannot be named as the reviewer (a service
+    # account: any other subject must be an officer's external identity, tests/test_certificates.py).
+    desk_account = token("service:review-desk", ["legal_reviewer"], parse_global_id(bureau["agency"]["id"])[1])
     await desk.do("recordLegalReview", as_=desk_account, passed=True, opinion="同意", expect="REVIEWER_REQUIRED")
     await desk.do("recordLegalReview", as_=demo_tokens["bureau_reviewer"], passed=True, opinion=" ", expect="OPINION_REQUIRED")
     await desk.do("recordCollectiveDiscussion", as_=demo_tokens["bureau_head"], conclusion=" ", participants=["局长"], expect="CONCLUSION_REQUIRED")

@@ -219,7 +219,7 @@ def certificate_problem(officer: OfficerSnapshot, day: dt.date) -> str | None:
     if status is CertificateStatus.REVOKED and in_force:
         return f"{since}已被注销或者吊销"
     if officer.certificate_valid_from is None or officer.certificate_valid_until is None:
-        return "信息不全（缺少有效期）"
+        return "未登记或信息不全（缺少有效期）"
     if day < officer.certificate_valid_from:
         return f"自 {officer.certificate_valid_from.isoformat()} 起才有效"
     if day > officer.certificate_valid_until:

@@ -21,8 +21,8 @@ from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, Su
 from zhifa.core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
 from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseOfficerRole, CaseStatus, Procedure
 from zhifa.core.cases import transfers
-from zhifa.core.cases.numbering import allocate, format_number
-from zhifa.core.cases.service import CASE_DOC_TYPE, check_people
+from zhifa.core.cases.numbering import allocate, number_for
+from zhifa.core.cases.service import CASE_DOC_TYPE, check_people, closed_agency
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
 from zhifa.core.cases.procedure import Action, next_status
 from zhifa.core.catalog.delegation import codes_on, delegations_of
@@ -33,12 +33,13 @@ from zhifa.core.catalog.models import CatalogItemVersion, Delegation
 from zhifa.core.catalog.spec import normalise_facts, typed_facts
 from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.db import utcnow
-from zhifa.core.documents import DocumentType, document_number
+from zhifa.core.documents import DocumentType
 from zhifa.core.entities.models import Entity
 from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError, raise_if_any
 from zhifa.core.hooks import CaseAction
 from zhifa.core.money import fen_to_yuan
-from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, Officer, OfficerDomain, Region
+from zhifa.core.people.certificates import certificates_of, change_on, changes_of, domains_of, held_on, status_on
+from zhifa.core.people.models import Agency, AgencyDomain, AgencyKind, Certificate, CertificateStatus, Officer, Region
 
 # Non-transition records: they change no status, but the deadlines and execution read them.
 RECORDS = {
@@ -93,7 +94,7 @@ async def perform(
     on = step.on or today
     if on > today:
         raise UserError(CommonErrorCode.DATE_IN_FUTURE, "办理日期不能晚于今天", "on")
-    loaded = await _load(session, step.case_id, policy, calendar)
+    loaded = await _load(session, step.case_id, policy, calendar, on)
     case = loaded.case
     if case.version != step.version:
         raise UserError(CommonErrorCode.VERSION_CONFLICT, f"案件已被他人修改（当前版本 {case.version}，提交的是 {step.version}），请刷新后重试", "version")
@@ -129,8 +130,9 @@ async def refresh_deadlines(
     today: dt.date | None = None,
 ) -> None:
     """Recompute a case's deadlines from its events as of `today`, as its next step would."""
-    loaded = await _load(session, case_id, policy, calendar)
-    await _store_deadlines(session, loaded, loaded.events, policy, calendar, today or legal_today())
+    today = today or legal_today()
+    loaded = await _load(session, case_id, policy, calendar, today)
+    await _store_deadlines(session, loaded, loaded.events, policy, calendar, today)
 
 
 async def surcharges(
@@ -150,9 +152,8 @@ async def surcharges(
     }
 
 
-async def _load(
-    session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy = DEFAULT_POLICY, calendar: WorkingCalendar = DEFAULT_CALENDAR
-) -> Loaded:
+async def _load(session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy, calendar: WorkingCalendar, on: dt.date) -> Loaded:
+    """The case and what its next step is judged by, its handlers as on `on`."""
     case = (await session.execute(sa.select(Case).where(Case.id == case_id).with_for_update())).scalar_one_or_none()
     if case is None:
         raise UserError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在", "caseId")
@@ -163,7 +164,7 @@ async def _load(
         .where(CaseOfficer.case_id == case_id, CaseOfficer.role == CaseOfficerRole.HANDLER)
         .order_by(CaseOfficer.position)
     )).scalars().all()
-    handlers = await officer_snapshots(session, list(handler_ids))
+    handlers = await officer_snapshots(session, list(handler_ids), on)
     item = await session.get(CatalogItemVersion, case.item_version_id)
     entity = await session.get(Entity, case.entity_id)
     agency = await session.get(Agency, case.agency_id)
@@ -178,34 +179,40 @@ def _event_day(event: CaseEvent | sa.Row) -> dt.date:
     return dt.date.fromisoformat(on) if on else legal_date(event.at)
 
 
-async def officer_snapshots(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, OfficerSnapshot]:
+async def officer_snapshots(session: AsyncSession, ids: list[uuid.UUID], on: dt.date) -> dict[uuid.UUID, OfficerSnapshot]:
+    """Each officer as the guards see him on `on`: the certificate that day is judged by (its
+    window holding the day, else the nearest), with its status that day from its changes."""
     if not ids:
         return {}
     officers = (await session.execute(sa.select(Officer).where(Officer.id.in_(ids)))).scalars().all()
-    domains: dict[uuid.UUID, set[str]] = {o.id: set() for o in officers}
-    for officer_id, code in await session.execute(sa.select(OfficerDomain.officer_id, OfficerDomain.domain_code).where(OfficerDomain.officer_id.in_(ids))):
-        domains[officer_id].add(code)
-    return {
-        o.id: OfficerSnapshot(
-            id=o.id,
-            role=Role(o.role.value),
-            status=o.status.value,
-            name=o.name,
-            certificate_valid_from=o.certificate_valid_from,
-            certificate_valid_until=o.certificate_valid_until,
-            domains=frozenset(domains[o.id]),
-            legal_qualification=o.legal_qualification,
-            reviewing_since=o.legal_review_since,
-            status_since=o.status_since,
-        )
-        for o in officers
-    }
+    held = await certificates_of(session, ids)
+    changes = await changes_of(session, [c.id for found in held.values() for c in found])
+    chosen = {o.id: held_on(held[o.id], changes, on) for o in officers}
+    domains = await domains_of(session, [c.id for c in chosen.values() if c is not None])
+    return {o.id: _officer_snapshot(o, chosen[o.id], changes, domains, on) for o in officers}
+
+
+def _officer_snapshot(officer: Officer, certificate: Certificate | None, changes: dict, domains: dict, on: dt.date) -> OfficerSnapshot:
+    person = {"id": officer.id, "role": Role(officer.role.value), "name": officer.name,
+              "legal_qualification": officer.legal_qualification, "reviewing_since": officer.legal_review_since}
+    if certificate is None:
+        return OfficerSnapshot(**person, status=CertificateStatus.VALID)  # no window: refused as such
+    recorded = changes[certificate.id]
+    change = change_on(recorded, on)
+    return OfficerSnapshot(
+        **person,
+        status=status_on(recorded, certificate.valid_from, certificate.valid_until, on),
+        status_since=change.effective_on if change else None,
+        certificate_valid_from=certificate.valid_from,
+        certificate_valid_until=certificate.valid_until,
+        domains=domains[certificate.id],
+    )
 
 
 async def _snapshot(session: AsyncSession, loaded: Loaded, events: list[history.Event], data: dict, policy: CasePolicy, today: dt.date) -> CaseSnapshot:
     case, item = loaded.case, loaded.item
     reviewer_ids = [uuid.UUID(e.data["reviewer_id"]) for e in events if e.kind == "review"]
-    reviewers = {str(k): v for k, v in (await officer_snapshots(session, reviewer_ids)).items()}
+    reviewers = {str(k): v for k, v in (await officer_snapshots(session, reviewer_ids, today)).items()}
     fine = data.get("fine_fen", case.fine_fen) or 0
     kinds = frozenset(data.get("penalty_kinds", case.penalty_kinds or []))
     return CaseSnapshot(
@@ -423,7 +430,7 @@ async def _decide(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
 
 async def _number(session: AsyncSession, agency: Agency, doc_type: DocumentType, on: dt.date) -> str:
     serial = await allocate(session, agency.id, doc_type.code, on.year)
-    return document_number(agency.short_name, doc_type, on.year, serial)
+    return number_for(agency.document_pattern, agency.short_name, doc_type.code, on.year, serial)
 
 
 async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
@@ -437,6 +444,8 @@ async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
     receiver = await session.get(Agency, uuid.UUID(str(step.data["agency_id"])))
     if receiver is None or receiver.id == loaded.agency.id:
         raise UserError(CaseErrorCode.TRANSFER_TARGET_INVALID, "接收移送的执法主体不存在或与移送方相同", "agencyId")
+    if receiver.closed_on is not None:
+        raise closed_agency(receiver)
     raise_if_any(transfers.receiver_problems(await _receiver(session, receiver, on), loaded.case.domain_code, loaded.item.code, await _place(session, loaded)))
     return {"target": target, "to_agency_id": str(receiver.id), "reason": reason}
 
@@ -471,6 +480,8 @@ async def _accept_return(session, loaded: Loaded, step: Step, on: dt.date) -> di
 async def _take_over(session: AsyncSession, loaded: Loaded, receiver_id: str, step: Step, on: dt.date) -> dict:
     """The receiver's own handlers and case number replace the sender's (APL Art. 42)."""
     receiver = await session.get(Agency, uuid.UUID(receiver_id))
+    if receiver.closed_on is not None:
+        raise closed_agency(receiver)
     handler_ids = list(dict.fromkeys(uuid.UUID(str(o)) for o in step.data.get("officer_ids") or []))
     if not handler_ids:
         raise UserError(CaseErrorCode.TRANSFER_HANDLERS_REQUIRED, f"请指定{receiver.name}的承办人员", "officerIds")
@@ -482,7 +493,7 @@ async def _take_over(session: AsyncSession, loaded: Loaded, receiver_id: str, st
     await session.execute(sa.delete(CaseOfficer).where(CaseOfficer.case_id == case.id, CaseOfficer.role == CaseOfficerRole.HANDLER))
     session.add_all(CaseOfficer(case_id=case.id, officer_id=o, position=i) for i, o in enumerate(handler_ids))
     serial = await allocate(session, receiver.id, CASE_DOC_TYPE, on.year)
-    case.case_number = format_number(receiver.short_name + CASE_DOC_TYPE, on.year, serial)
+    case.case_number = number_for(receiver.case_pattern, receiver.short_name, CASE_DOC_TYPE, on.year, serial)
     return {"agency_id": receiver_id, "handler_ids": [str(o) for o in handler_ids], "case_number": case.case_number, **previous}
 
 

@@ -4,18 +4,25 @@ public key or a JWKS file in production. Expiry, not-before and audience are alw
 Claims: `sub` ("officer:<uuid>" or "service:<name>"), `roles` (see core.access.viewer.Role),
 `agency` (the agency's uuid, for staff and supervisors), `regions` (division codes, service
 accounts), `scopes` (read scopes, service accounts), `exp`, `nbf`, `aud`.
+
+Any other `sub` is the provincial identity provider's subject: `external_viewer` maps it to the
+officer whose external identity it is (his id and agency from the record; his recorded role when
+the token names none), refusing an unknown subject, a retired officer and a different `agency`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
 from typing import Any
 
 import jwt
+from sqlalchemy.ext.asyncio import AsyncSession
 from zhifa.core.access.viewer import PUBLIC, Role, Viewer
 from zhifa.core.config import Settings
+from zhifa.core.people.staff import OWN_SUBJECTS, officer_by_external_identity
 
 ASYMMETRIC = ["RS256", "ES256"]
 MAX_LIFETIME = dt.timedelta(days=30)
@@ -84,6 +91,23 @@ def viewer_from_claims(claims: dict[str, Any]) -> Viewer:
     except (ValueError, TypeError):
         raise AuthError("令牌中的角色、机关或人员标识无效") from None
     return Viewer(subject, viewer_roles, agency, officer, tuple(map(str, regions)), frozenset(map(str, scopes)))
+
+
+def is_external(viewer: Viewer) -> bool:
+    return not viewer.subject.startswith(OWN_SUBJECTS)
+
+
+async def external_viewer(session: AsyncSession, viewer: Viewer) -> Viewer:
+    """The viewer of an identity provider's subject, as the officer recorded under it (one query)."""
+    officer = await officer_by_external_identity(session, viewer.subject)
+    if officer is None:
+        raise AuthError("令牌主体（sub）未登记为任何人员的统一身份认证标识")
+    if officer.retired_on is not None:
+        raise AuthError(f"该人员已于 {officer.retired_on.isoformat()} 退休或离岗，令牌不再有效")
+    if viewer.agency_id is not None and viewer.agency_id != officer.agency_id:
+        raise AuthError("令牌中的机关（agency）与该人员登记的所属机关不一致")
+    roles = viewer.roles or frozenset({Role(officer.role.value)})
+    return dataclasses.replace(viewer, roles=roles, agency_id=officer.agency_id, officer_id=officer.id)
 
 
 def _uuid(value: Any) -> uuid.UUID:

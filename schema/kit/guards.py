@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhifa.core.db import transaction, utcnow
 from zhifa.core.errors import CommonErrorCode
 from zhifa.core.ratelimit import hit
-from zhifa.schema.kit.auth import AuthError, TokenVerifier
+from zhifa.schema.kit.auth import AuthError, TokenVerifier, external_viewer, is_external
 
 CSRF_HEADER = "x-zhifa-csrf"
 # Content types a browser may send cross-site without a CORS preflight.
@@ -75,13 +75,28 @@ async def authenticate(request: Request, verifier: TokenVerifier):
     try:
         return verifier.viewer(request.headers.get("authorization")), None
     except AuthError as exc:
-        return None, refuse(401, CommonErrorCode.UNAUTHENTICATED, str(exc), {"WWW-Authenticate": 'Bearer realm="zhifa"'})
+        return None, _unauthenticated(exc)
+
+
+async def _mapped(viewer, sessions):
+    """An identity provider's subject as the officer recorded under it."""
+    try:
+        async with sessions() as session:
+            return await external_viewer(session, viewer), None
+    except AuthError as exc:
+        return None, _unauthenticated(exc)
+
+
+def _unauthenticated(exc: AuthError) -> JSONResponse:
+    return refuse(401, CommonErrorCode.UNAUTHENTICATED, str(exc), {"WWW-Authenticate": 'Bearer realm="zhifa"'})
 
 
 async def admit(request: Request, verifier, sessions, per_minute: int):
     """The viewer a request's bearer token names, or the refusal: 401 for a bad token, 429 past the
     rate limit. Every endpoint starts here."""
     viewer, problem = await authenticate(request, verifier)
+    if problem is None and is_external(viewer):
+        viewer, problem = await _mapped(viewer, sessions)
     if problem is None:
         problem = await rate_limited(request, viewer.subject, sessions, per_minute)
     return viewer, problem

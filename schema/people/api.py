@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import strawberry
 from zhifa.schema.kit.relay import PAGE_ARGS, Connection, PageRequest
+from zhifa.schema.people import agencies, certificates, officers
 from zhifa.schema.people import types as people
 
-NODES = KINDS = (people.REGION, people.AGENCY, people.OFFICER)
-TYPES = (people.Region, people.Agency, people.Officer)
+NODES = (people.REGION, people.AGENCY, people.OFFICER, people.CERTIFICATE)
+KINDS = (*NODES, people.POSTING)
+TYPES = (people.Region, people.Agency, people.Officer, people.Certificate)
 
 
 @strawberry.type
@@ -50,3 +52,8 @@ class PeopleQueries:
         before: str | None = None,
     ) -> Connection[people.Officer]:
         return await people.resolve_officers(info, filter, order, PageRequest(first, after, last, before))
+
+
+@strawberry.type
+class StaffMutations(agencies.AgencyMutations, officers.OfficerMutations, certificates.CertificateMutations):
+    """Staff administration: agencies, officers and their certificates (人事（法制）管理员)."""
