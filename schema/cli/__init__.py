@@ -11,7 +11,9 @@ from rich.table import Table
 from zhifa.core.config import Settings
 from zhifa.core.plugin_manager import PluginError, PluginManager, PluginsConfig
 from zhifa.schema.cli.catalog import catalog_app
+from zhifa.schema.cli.people import people_app
 from zhifa.schema.cli.plugins import plugin_app
+from zhifa.schema.cli.regions import regions_app
 from zhifa.schema.cli.supervision import supervision_app
 
 app = typer.Typer(help="zhifa：综合行政执法平台后端", no_args_is_help=True, pretty_exceptions_enable=False)
@@ -30,7 +32,9 @@ for sub, name in (
     (token_app, "token"),
     (plugin_app, "plugin"),
     (catalog_app, "catalog"),
+    (people_app, "people"),
     (supervision_app, "supervision"),
+    (regions_app, "regions"),
 ):
     app.add_typer(sub, name=name)
 
@@ -81,7 +85,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
 @demo_app.command("load")
 def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
-    """载入一个演示县：县局及乡镇、五个专业队伍、司法局、约 50 名人员、相对人与案件。"""
+    """载入演示地市（舟山市）：定海区、普陀区各有县局、专业队伍、乡镇执法队和司法局，另有市局、市司法局；案件数、相对人数为合计，三分之二在定海区。"""
     from zhifa.core.demo import load_demo
     from zhifa.core.entities.crypto import DataKey
 
@@ -99,32 +103,22 @@ def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
 
 def _print_demo_tokens(settings: Settings) -> None:
     """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
-    import sqlalchemy as sa
     from zhifa.core.db import make_engine, session_factory
-    from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
+    from zhifa.core.demo import token_people
     from zhifa.schema.kit.auth import issue_token
 
     async def people():
         engine = make_engine(settings.database_url)
         try:
             async with session_factory(engine)() as session:
-                rows = (await session.execute(sa.select(Officer, Agency).join(Agency, Agency.id == Officer.agency_id))).all()
+                return await token_people(session)
         finally:
             await engine.dispose()
-        return rows
 
-    wanted = {
-        (AgencyKind.COMPREHENSIVE_BUREAU, OfficerRole.OFFICER): ("officer", "县局执法人员"),
-        (AgencyKind.COMPREHENSIVE_BUREAU, OfficerRole.AGENCY_HEAD): ("agency_head", "县局负责人"),
-        (AgencyKind.TOWNSHIP_TEAM, OfficerRole.OFFICER): ("officer", "乡镇执法队执法人员"),
-        (AgencyKind.JUSTICE_BUREAU, OfficerRole.OFFICER): ("supervisor", "司法局执法监督人员"),
-    }
     console.print("演示令牌（8 小时有效；在 GraphiQL 的 Headers 中填入 {\"Authorization\": \"Bearer <令牌>\"}）：")
-    for officer, agency in asyncio.run(people()):
-        role = wanted.pop((agency.kind, officer.role), None)
-        if role:
-            token = issue_token(settings.jwt_secret_or_dev(), subject=f"officer:{officer.id}", roles=[role[0]], agency=str(agency.id), audience=settings.jwt_audience)
-            console.print(f"[bold]{role[1]}[/bold]（{officer.name}，{agency.name}）：\n{token}", soft_wrap=True)
+    for label, role, officer, agency in asyncio.run(people()):
+        token = issue_token(settings.jwt_secret_or_dev(), subject=f"officer:{officer.id}", roles=[role.value], agency=str(agency.id), audience=settings.jwt_audience)
+        console.print(f"[bold]{label}[/bold]（{officer.name}，{agency.name}）：\n{token}", soft_wrap=True)
 
 
 @demo_app.command("serve")
