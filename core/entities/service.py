@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-
 from zhifa.core.audit.service import record
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.identifiers import check_credit_code, check_id_number
-from zhifa.core.entities.models import Entity, EntityKind
+from zhifa.core.entities.models import Entity, EntityChange, EntityKind, snapshot
 from zhifa.core.errors import CommonErrorCode, UserError, raise_if_any
+from zhifa.core.ids import new_id
 from zhifa.core.people.error_codes import PeopleErrorCode
 from zhifa.core.people.models import Region
 
@@ -39,10 +39,7 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: 
     errors: list[UserError] = []
     credit_code, id_number, override = _identifier(new, errors)
     name, address = new.name.strip(), new.address.strip()
-    if not 1 <= len(name) <= 200:
-        errors.append(UserError(CommonErrorCode.NAME_INVALID, "名称不能为空，且不超过 200 个字符", "name"))
-    if not 1 <= len(address) <= 300:
-        errors.append(UserError(EntityErrorCode.ADDRESS_INVALID, "地址不能为空，且不超过 300 个字符", "address"))
+    check_name_and_address(name, address, errors)
     if new.phone and not PHONE.match(new.phone):
         errors.append(UserError(CommonErrorCode.PHONE_INVALID, "联系电话格式不正确（手机号或带区号的固定电话）", "phone"))
     if await session.get(Region, new.region_id) is None:
@@ -51,6 +48,7 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: 
     id_digest = key.lookup(id_number) if id_number else None
     await _refuse_duplicate(session, credit_code, id_digest)
     entity = Entity(
+        id=new_id(),
         kind=new.kind,
         name=name,
         credit_code=credit_code,
@@ -63,7 +61,7 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: 
         region_id=new.region_id,
         industry_tags=sorted(set(new.industry_tags)),
     )
-    session.add(entity)
+    session.add_all([entity, snapshot(entity, 1, EntityChange.REGISTERED, None, actor)])
     await session.flush()
     await record(
         session,
@@ -75,6 +73,14 @@ async def create_entity(session: AsyncSession, actor: str, new: NewEntity, key: 
         detail="统一社会信用代码/身份证号校验未通过，经确认例外登记" if override else "",
     )
     return entity
+
+
+def check_name_and_address(name: str | None, address: str | None, errors: list[UserError]) -> None:
+    """`None`: not given (an update leaving it as it is)."""
+    if name is not None and not 1 <= len(name) <= 200:
+        errors.append(UserError(CommonErrorCode.NAME_INVALID, "名称不能为空，且不超过 200 个字符", "name"))
+    if address is not None and not 1 <= len(address) <= 300:
+        errors.append(UserError(EntityErrorCode.ADDRESS_INVALID, "地址不能为空，且不超过 300 个字符", "address"))
 
 
 def _identifier(new: NewEntity, errors: list[UserError]) -> tuple[str | None, str | None, bool]:

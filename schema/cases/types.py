@@ -19,6 +19,7 @@ from zhifa.core.catalog.models import CatalogItemVersion as ItemRow
 from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
 from zhifa.core.entities.error_codes import EntityErrorCode
+from zhifa.core.entities.history import versions_at_registration
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import reviews as review_rules
 from zhifa.schema.cases.surcharge import Surcharge, resolve_surcharge
@@ -35,6 +36,7 @@ from zhifa.schema.kit.scalars import Money
 AgencyRef = Annotated["Agency", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 CatalogItemRef = Annotated["CatalogItem", strawberry.lazy("zhifa.schema.catalog.types")]  # another domain's type, resolved by name
 EntityRef = Annotated["Entity", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
+EntityVersionRef = Annotated["EntityVersion", strawberry.lazy("zhifa.schema.entities.types")]  # another domain's type, resolved by name
 OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
@@ -78,7 +80,10 @@ class Case(Node):
     updated_at: dt.datetime
     version: int = strawberry.field(description="乐观锁版本号，修改时须提交")
     item: CatalogItemRef | None = strawberry.field(default=None, description="违法行为发生时有效的执法事项版本")
-    entity: EntityRef | None = None
+    entity: EntityRef | None = strawberry.field(default=None, description="当事人，现在的登记信息（重复记录已合并的，为存续记录）")
+    entity_at_registration: EntityVersionRef | None = strawberry.field(
+        default=None, description="立案登记之日当事人的登记信息（当日有效的版本）；一页案件合并为一次加载"
+    )
     agency: AgencyRef | None = None
     officers: list[OfficerRef] = strawberry.field(default_factory=list, description="承办人员（执法人员），主办在前")
     assistants: list[OfficerRef] = strawberry.field(
@@ -169,6 +174,12 @@ def _people(ids, role: m.CaseOfficerRole) -> sa.Select:
     )
 
 
+async def _entity_at_registration(plan: Planner, ids: list, sub: list) -> dict:
+    chosen = await versions_at_registration(plan.session, ids)
+    built = await plan.by_ids("EntityVersion", set(chosen.values()), sub)
+    return {case_id: built[v] for case_id, v in chosen.items() if v in built}
+
+
 EVENT = Kind("CaseEvent", case_events, _event)
 DEADLINE = Kind("CaseDeadline", case_deadlines, _deadline)
 CASE = Kind(
@@ -178,6 +189,7 @@ CASE = Kind(
     {
         "item": Relation("one", "CatalogItem", "item_version_id"),
         "entity": Relation("one", "Entity", "entity_id"),
+        "entityAtRegistration": Relation("batch", load=_entity_at_registration),
         "agency": Relation("one", "Agency", "agency_id"),
         "officers": Relation("many", "Officer", link=lambda ids: _people(ids, m.CaseOfficerRole.HANDLER)),
         "assistants": Relation("many", "Officer", link=lambda ids: _people(ids, m.CaseOfficerRole.ASSISTANT)),
