@@ -1,4 +1,4 @@
-"""The demo county's case histories: every case reaches its status by the real procedure.
+"""The demo counties' case histories: every case reaches its status by the real procedure.
 
 `core.demo` draws what a case is about (item, party, facts, agency) and the status it should
 have reached; this module plans the steps that lead there — each on a working day in the past,
@@ -28,16 +28,28 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-
+from zhifa.core.audit.models import AuditRecord
 from zhifa.core.cases import workflow
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.cases.deadlines import compute, notice_response_rule, rule
 from zhifa.core.cases.execution import payment_due, surcharge
-from zhifa.core.audit.models import AuditRecord
-from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseStatus, NumberSequence, Procedure
+from zhifa.core.cases.models import (
+    Case,
+    CaseDeadline,
+    CaseEvent,
+    CaseOfficer,
+    CaseStatus,
+    NumberSequence,
+    Procedure,
+)
 from zhifa.core.cases.policy import DEFAULT_POLICY, CasePolicy
-from zhifa.core.catalog.discretion import NATURAL_PERSON_KINDS
+from zhifa.core.catalog.discretion import (
+    NATURAL_PERSON_KINDS,
+    FineRange,
+    statutory_range,
+)
 from zhifa.core.catalog.models import CatalogItemVersion
+from zhifa.core.catalog.spec import normalise_facts, typed_facts
 from zhifa.core.clock import LEGAL_ZONE
 from zhifa.core.errors import UserError, UserErrors
 from zhifa.core.people.models import Agency, Officer
@@ -153,6 +165,7 @@ class Draft:
     seed: int
     variant: float  # one draw that picks the flavour of the target (late, overdue, court …)
     county: Agency | None = None  # where a township sends what it may not decide
+    court: str = ""  # the basic people's court of the case's county (enforcement applications)
     registered: dt.datetime | None = None
     moves: list[Move] = field(default_factory=list)
     handlers: list[Officer] = field(default_factory=list)
@@ -343,6 +356,9 @@ class Planner:
         """On the spot (APL Art. 51): decided, handed over and often paid the same day."""
         natural = d.party_kind in NATURAL_PERSON_KINDS
         fine = rng.choice([5_000, 10_000, 20_000] if natural else [20_000, 50_000, 100_000, 200_000])
+        bound = _statutory_range(d.item, d.facts)
+        if bound is not None:  # within the provision's own range (APL Art. 34)
+            fine = max(bound.min_fen, min(fine, bound.max_fen))
         decided = add(start, "decide", {"fine_fen": fine})
         self._after_decision(d, decided, rng, add, simple=True)
 
@@ -379,7 +395,7 @@ class Planner:
                 add(self.wd(applied, rng.randint(1, 3)), "payment_plan", _plan(applied, rng.randint(2, 3)), by="head")
             else:
                 court = served + dt.timedelta(days=rng.randint(190, 220))
-                add(self.wd(court, 0), "court_application", {"court": "舟山市定海区人民法院"})
+                add(self.wd(court, 0), "court_application", {"court": d.court})
             return
         # closed
         if not has_fine:
@@ -395,7 +411,7 @@ class Planner:
             return
         started = add(self.wd(served, rng.randint(0, 2)), "execute")
         if v < 0.06 and not simple:  # never paid: the court enforced it
-            court = add(self.wd(served + dt.timedelta(days=rng.randint(190, 200)), 0), "court_application", {"court": "舟山市定海区人民法院"})
+            court = add(self.wd(served + dt.timedelta(days=rng.randint(190, 200)), 0), "court_application", {"court": d.court})
             ended = add(self.wd(court, rng.randint(20, 40)), "end_execution", {"ended_by": "court_concluded", "reason": "人民法院强制执行完毕"})
             add(self.wd(ended, rng.randint(1, 5)), "close")
             return
@@ -431,6 +447,22 @@ class Planner:
     @staticmethod
     def _sorted(moves: list[Move]) -> list[Move]:
         return [m for _, m in sorted(enumerate(moves), key=lambda pair: (pair[1].on, pair[0]))]
+
+
+def simple_fits(item: CatalogItemVersion, facts: dict[str, Any], party_kind: str, policy: CasePolicy = DEFAULT_POLICY) -> bool:
+    """Can the case be decided on the spot (APL Art. 51)? The provision's own fine range must
+    reach down to the simple procedure's cap for this party, and allow a fine at all (a warning
+    alone is not published, and the demo's on-the-spot cases are fines)."""
+    try:
+        bound = _statutory_range(item, facts)
+    except (UserError, UserErrors):  # the range depends on a fact the case has not recorded
+        return False
+    return bound is None or (bound.max_fen > 0 and bound.min_fen <= policy.simple_fine_limit(party_kind))
+
+
+def _statutory_range(item: CatalogItemVersion, facts: dict[str, Any]) -> FineRange | None:
+    spec = item.spec()
+    return statutory_range(spec, typed_facts(spec.facts, normalise_facts(item.code, spec.facts, facts)))
 
 
 # --- inputs that name the case's people or read the case as it stands -------------------------

@@ -30,7 +30,7 @@ from zhifa.core.entities.crypto import DataKey
 from zhifa.core.errors import UserError, declared
 from zhifa.core.models import Base
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
-from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole
+from zhifa.core.people.models import Agency, AgencyKind, Officer, OfficerRole, Region
 from zhifa.schema.kit import guards
 from zhifa.schema.http.app import create_app
 from zhifa.schema.kit.auth import issue_token
@@ -266,7 +266,8 @@ async def _clear(session) -> None:
 
 @pytest.fixture
 async def demo(db, database_url, plugins):
-    """A small demo county: agencies, officers, 30 entities, 60 cases.
+    """A small demo city: two counties' agencies and officers, the city's bureau and justice
+    bureau, 45 entities and 90 cases (30 and 60 of them in the first county, 定海区).
 
     load_demo runs for real once per session (and catalog); later tests get the rows it wrote
     put back from a snapshot: same ids, same values (see "Snapshots" below)."""
@@ -313,7 +314,8 @@ def _referencing(names: set[str]) -> set[str]:
 
 
 async def _load_demo(database_url: str, plugins: PluginManager) -> None:
-    await load_demo(database_url, plugins.catalog, KEY, seed=7, cases=60, entities=30, console=Console(quiet=True))
+    # Two thirds in the first county: 定海区 keeps the 60 cases and 30 entities the tests were written on.
+    await load_demo(database_url, plugins.catalog, KEY, seed=7, cases=90, entities=45, console=Console(quiet=True))
 
 
 # --- Snapshots -------------------------------------------------------------------------------------
@@ -525,24 +527,36 @@ def token(subject: str, roles: list[str], agency=None, **claims) -> str:
 
 @pytest.fixture
 async def demo_tokens(demo) -> dict[str, str]:
-    """Tokens for the people of the demo county, one per role and place."""
+    """Tokens for the demo's people, one per role and place. The unqualified keys are people of the
+    first county (定海区 330902); `other_county_*` of the second (普陀区 330903); `city_supervisor`
+    of the city's justice bureau (舟山市, sees both counties)."""
     async with demo() as session:
-        agencies = {a.name: a for a in (await session.execute(sa.select(Agency))).scalars()}
-        officers = (await session.execute(sa.select(Officer))).scalars().all()
-    bureau = next(a for a in agencies.values() if a.kind is AgencyKind.COMPREHENSIVE_BUREAU)
-    township = next(a for a in agencies.values() if a.kind is AgencyKind.TOWNSHIP_TEAM)
-    justice = next(a for a in agencies.values() if a.kind is AgencyKind.JUSTICE_BUREAU)
+        rows = (await session.execute(sa.select(Agency, Region.code).join(Region, Region.id == Agency.region_id).order_by(Region.code, Agency.name))).all()
+        officers = (await session.execute(sa.select(Officer).order_by(Officer.id))).scalars().all()
+
+    def agency(kind: AgencyKind, region: str):
+        """The agency of that kind seated in the region or, for township teams, the first township below it."""
+        return next(a for a, code in rows if a.kind is kind and (code == region or (kind is AgencyKind.TOWNSHIP_TEAM and code.startswith(region))))
 
     def officer_of(agency, role=OfficerRole.OFFICER):
         return next(o for o in officers if o.agency_id == agency.id and o.role is role)
 
+    def of(agency, role=OfficerRole.OFFICER, token_role: str | None = None) -> str:
+        return token(f"officer:{officer_of(agency, role).id}", [token_role or role.value], agency.id)
+
+    bureau, township, justice = (agency(k, "330902") for k in (AgencyKind.COMPREHENSIVE_BUREAU, AgencyKind.TOWNSHIP_TEAM, AgencyKind.JUSTICE_BUREAU))
+    other_bureau, other_justice = (agency(k, "330903") for k in (AgencyKind.COMPREHENSIVE_BUREAU, AgencyKind.JUSTICE_BUREAU))
     return {
-        "bureau_officer": token(f"officer:{officer_of(bureau).id}", ["officer"], bureau.id),
-        "bureau_head": token(f"officer:{officer_of(bureau, OfficerRole.AGENCY_HEAD).id}", ["agency_head"], bureau.id),
-        "bureau_reviewer": token(f"officer:{officer_of(bureau, OfficerRole.LEGAL_REVIEWER).id}", ["legal_reviewer"], bureau.id),
-        "township_officer": token(f"officer:{officer_of(township).id}", ["officer"], township.id),
-        "township_auxiliary": token(f"officer:{officer_of(township, OfficerRole.AUXILIARY).id}", ["auxiliary"], township.id),
-        "supervisor": token(f"officer:{officer_of(justice).id}", ["supervisor"], justice.id),
+        "bureau_officer": of(bureau),
+        "bureau_head": of(bureau, OfficerRole.AGENCY_HEAD),
+        "bureau_reviewer": of(bureau, OfficerRole.LEGAL_REVIEWER),
+        "township_officer": of(township),
+        "township_auxiliary": of(township, OfficerRole.AUXILIARY),
+        "supervisor": of(justice, token_role="supervisor"),
+        "staff_admin": of(bureau, OfficerRole.STAFF_ADMIN),
+        "other_county_officer": of(other_bureau),
+        "other_county_supervisor": of(other_justice, token_role="supervisor"),
+        "city_supervisor": of(agency(AgencyKind.JUSTICE_BUREAU, "330900"), token_role="supervisor"),
         "provincial": token("service:province", ["provincial"], regions=["330000"], scopes=["read:cases", "read:entities", "read:officers"]),
         "provincial_other": token("service:other-province", ["provincial"], regions=["320000"], scopes=["read:cases", "read:entities"]),
     }

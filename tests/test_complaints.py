@@ -512,7 +512,7 @@ async def test_services_with_explicit_days_and_refusals_graphql_cannot_reach(dem
     from zhifa.core.people.models import Agency, AgencyKind
 
     async with demo() as session:
-        bureau = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.COMPREHENSIVE_BUREAU))).scalar_one()
+        bureau = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.COMPREHENSIVE_BUREAU, Agency.name == "舟山市定海区综合行政执法局"))).scalar_one()
     new = service.NewComplaint(
         kind=ComplaintKind.REPORT, channel=ComplaintChannel.VISIT, agency_id=bureau.id, content="夜间施工噪声扰民",
         subject_name="某工地", received_at=dt.datetime(2025, 9, 30, 18, 30, tzinfo=dt.UTC),  # 1 Oct 02:30 in Shanghai
@@ -526,7 +526,7 @@ async def test_services_with_explicit_days_and_refusals_graphql_cannot_reach(dem
         with pytest.raises(UserError) as refused:
             await service.link(session, "officer:test", item.id, "decision", uuid.uuid4(), D(2025, 10, 9), today=D(2025, 10, 20))
         assert refused.value.code == "LINK_TARGET_REQUIRED"
-        justice = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.JUSTICE_BUREAU))).scalar_one()
+        justice = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.JUSTICE_BUREAU, Agency.name == "舟山市定海区司法局"))).scalar_one()
         with pytest.raises(UserError) as refused:
             await service.assign(session, "officer:test", item.id, justice.id, D(2025, 10, 9), today=D(2025, 10, 20))
         assert refused.value.code == "AGENCY_NOT_COMPETENT"  # the justice bureau supervises; it handles no complaints

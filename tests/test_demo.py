@@ -1,10 +1,11 @@
-"""The demo county's cases are real histories: each reached its status through the procedure's
+"""The demo counties' cases are real histories: each reached its status through the procedure's
 steps, and what the case says (filing, decision and closing days, numbers, fines, payments,
 publications, deadlines) is what its timeline says."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -22,7 +23,17 @@ from zhifa.core.cases.workflow import RECORDS
 from zhifa.core.clock import legal_date, legal_today
 from zhifa.core.demo import load_demo
 from zhifa.core.demo_history import Draft, Planner
-from zhifa.core.people.models import Officer
+from zhifa.core.people.models import (
+    Agency,
+    AgencyKind,
+    Certificate,
+    CertificateChange,
+    CertificateDomain,
+    CertificateStatus,
+    Officer,
+    OfficerDomain,
+    OfficerRole,
+)
 from zhifa.core.publication.models import Publication
 
 
@@ -122,8 +133,49 @@ async def test_supervision_has_true_problems_to_find(demo):
 
 
 async def test_another_seed_plans_nothing_the_law_refuses(db, database_url, plugins):
-    summary = await load_demo(database_url, plugins.catalog, KEY, seed=11, cases=80, entities=30, console=Console(quiet=True))
+    log = io.StringIO()
+    summary = await load_demo(database_url, plugins.catalog, KEY, seed=11, cases=80, entities=30, console=Console(file=log, force_terminal=False))
     assert "案件 80 件" in summary and "注意" not in summary, summary  # no refused step, every case where planned
+    # Not a terminal: a line per phase for the log, no progress bars.
+    assert [line.split(" ", 1)[1] for line in log.getvalue().splitlines()][:2] == ["载入演示数据：舟山市及定海区、普陀区", "定海区：行政区划与执法主体"]
+    assert "普陀区：案件 26 件" in log.getvalue() and "生成案件" not in log.getvalue()
+
+
+async def test_certificates_are_records_the_officers_project(demo):
+    """Every enforcing officer's certificate is a record (number, authority, window, domains, a
+    VALID change from its first day, a SUSPENDED change from the day it was suspended); each
+    bureau has a staff administrator without a certificate; reviewers' first review day is known."""
+    async with demo() as session:
+        officers = (await session.execute(sa.select(Officer))).scalars().all()
+        certificates = {c.officer_id: c for c in (await session.execute(sa.select(Certificate))).scalars()}
+        domains = defaultdict(set)
+        for certificate_id, code in await session.execute(sa.select(CertificateDomain.certificate_id, CertificateDomain.domain_code)):
+            domains[certificate_id].add(code)
+        held = defaultdict(set)
+        for officer_id, code in await session.execute(sa.select(OfficerDomain.officer_id, OfficerDomain.domain_code)):
+            held[officer_id].add(code)
+        changes = defaultdict(list)
+        for change in (await session.execute(sa.select(CertificateChange).order_by(CertificateChange.effective_on))).scalars():
+            changes[change.certificate_id].append((change.status, change.effective_on))
+        bureaus = (await session.execute(sa.select(Agency).where(Agency.kind == AgencyKind.COMPREHENSIVE_BUREAU))).scalars().all()
+    suspended = 0
+    for o in officers:
+        if o.role in (OfficerRole.AUXILIARY, OfficerRole.STAFF_ADMIN):
+            assert o.id not in certificates and o.certificate_number is None
+            continue
+        c = certificates[o.id]
+        assert (c.number, c.valid_from, c.valid_until) == (o.certificate_number, o.certificate_valid_from, o.certificate_valid_until)
+        assert c.issuing_authority in ("舟山市人民政府", "浙江省人民政府") and domains[c.id] == held[o.id] != set()
+        expected = [(CertificateStatus.VALID, c.valid_from)]
+        if o.status is CertificateStatus.SUSPENDED:
+            suspended += 1
+            expected.append((CertificateStatus.SUSPENDED, o.status_since))
+        assert changes[c.id] == expected, o.name
+        if o.role is OfficerRole.LEGAL_REVIEWER:
+            assert o.legal_review_since is not None and o.legal_qualification
+    assert suspended >= 2
+    admins = {o.agency_id for o in officers if o.role is OfficerRole.STAFF_ADMIN}
+    assert len(bureaus) == 3 and admins == {b.id for b in bureaus}
 
 
 def test_a_case_plan_depends_only_on_its_seed():

@@ -23,7 +23,7 @@ from zhifa.core.ids import new_id
 from zhifa.core.inspections import draw as lottery
 from zhifa.core.inspections import figures, joint, scenarios, service
 from zhifa.core.inspections.models import InspectionDraw
-from zhifa.core.people.models import Agency, AgencyKind, Region
+from zhifa.core.people.models import Agency, AgencyKind, Region, RegionLevel
 from zhifa.core.plugin_manager import BUILTIN, PluginManager, PluginsConfig
 from conftest import settings_for
 from zhifa.schema.http.app import create_app
@@ -600,9 +600,12 @@ async def test_joint_visit_refusals(api, demo, demo_tokens, places, inspection_p
         regions = {r.code: r for r in (await session.execute(sa.select(Region))).scalars()}
         hermit = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="舟山市定海区某咨询有限公司", credit_code="91330902MA2JOINT04", address="定海区",
                         region_id=regions["330902"].id, industry_tags=[])  # no checklist applies
-        # In the city's own area no county agency is responsible for anything.
-        farm = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="舟山市某农业有限公司", credit_code="91330900MA2JOINT03", address="舟山市",
-                      region_id=regions["330900"].id, industry_tags=["种植业"])
+        # In a city with no agency of its own (温州市, outside the demo) nobody is responsible for anything.
+        elsewhere = Region(id=new_id(), code="330300", name="温州市", level=RegionLevel.CITY, parent_id=regions["330000"].id)
+        farm = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="温州市某农业有限公司", credit_code="91330300MA2JOINT03", address="温州市",
+                      region_id=elsewhere.id, industry_tags=["种植业"])
+        session.add(elsewhere)
+        await session.flush()
         session.add_all([hermit, farm])
     nothing = (await head(RECORD_JOINT, {"input": {"entityId": global_id("Entity", hermit.id), "visitedOn": TODAY.isoformat()}}))["recordJointVisit"]
     assert _codes(nothing) == {"NOTHING_TO_INSPECT"}

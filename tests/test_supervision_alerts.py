@@ -284,7 +284,7 @@ query($asOf: Date, $year: Int, $codes: [AlertCode!], $agencyId: ID, $first: Int!
 
 
 async def other_county(sessions) -> dict:
-    """A second county of the same city (普陀区) with a township and its team, a justice bureau and
+    """A second county of the same city (岱山县) with a township and its team, a justice bureau and
     records that trigger most rules: a case handled by an auxiliary alone with an overdue decision
     deadline; four decided fines of one item and tier, one of them triple the others and outside the
     recommended range without reasons, and unpublished past its deadline; an overdue complaint;
@@ -294,24 +294,24 @@ async def other_county(sessions) -> dict:
         item = (await session.execute(
             sa.select(CatalogItemVersion).where(CatalogItemVersion.kind == ItemKind.PENALTY, CatalogItemVersion.domain_code == "market")
         )).scalars().first()
-        county = Region(id=new_id(), code="330903", name="普陀区", level=RegionLevel.COUNTY, parent_id=city.id)
-        town = Region(id=new_id(), code="330903001", name="沈家门街道", level=RegionLevel.TOWNSHIP, parent_id=county.id)
+        county = Region(id=new_id(), code="330921", name="岱山县", level=RegionLevel.COUNTY, parent_id=city.id)
+        town = Region(id=new_id(), code="330921001", name="高亭镇", level=RegionLevel.TOWNSHIP, parent_id=county.id)
         session.add_all([county, town])
         await session.flush()
-        bureau = Agency(id=new_id(), name="舟山市普陀区综合行政执法局", short_name="普综执", kind=AgencyKind.COMPREHENSIVE_BUREAU, level=RegionLevel.COUNTY, region_id=county.id)
-        team = Agency(id=new_id(), name="普陀区沈家门街道综合行政执法队", short_name="普沈执", kind=AgencyKind.TOWNSHIP_TEAM, level=RegionLevel.TOWNSHIP, region_id=town.id, parent_id=bureau.id)
-        justice = Agency(id=new_id(), name="舟山市普陀区司法局", short_name="普司", kind=AgencyKind.JUSTICE_BUREAU, level=RegionLevel.COUNTY, region_id=county.id)
+        bureau = Agency(id=new_id(), name="舟山市岱山县综合行政执法局", short_name="岱综执", kind=AgencyKind.COMPREHENSIVE_BUREAU, level=RegionLevel.COUNTY, region_id=county.id)
+        team = Agency(id=new_id(), name="岱山县高亭镇综合行政执法队", short_name="岱高执", kind=AgencyKind.TOWNSHIP_TEAM, level=RegionLevel.TOWNSHIP, region_id=town.id, parent_id=bureau.id)
+        justice = Agency(id=new_id(), name="舟山市岱山县司法局", short_name="岱司", kind=AgencyKind.JUSTICE_BUREAU, level=RegionLevel.COUNTY, region_id=county.id)
         session.add_all([bureau, team, justice])
         await session.flush()
         session.add(AgencyDomain(agency_id=bureau.id, domain_code="market"))
 
         def certified(agency, n):
-            return Officer(id=new_id(), name=f"执法员{n}", certificate_number=f"浙0903{n:06d}", certificate_valid_from=dt.date(2020, 1, 1),
+            return Officer(id=new_id(), name=f"执法员{n}", certificate_number=f"浙0921{n:06d}", certificate_valid_from=dt.date(2020, 1, 1),
                            certificate_valid_until=dt.date(2035, 1, 1), status=CertificateStatus.VALID, role=OfficerRole.OFFICER, agency_id=agency.id)
 
         supervisor, o1, o2 = certified(justice, 1), certified(bureau, 2), certified(bureau, 3)
         helper = Officer(id=new_id(), name="协管员", status=CertificateStatus.VALID, role=OfficerRole.AUXILIARY, agency_id=team.id)
-        entity = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="普陀某商行", credit_code=CREDIT_CODE, address="沈家门", region_id=town.id)
+        entity = Entity(id=new_id(), kind=EntityKind.LEGAL_PERSON, name="岱山某商行", credit_code=CREDIT_CODE, address="高亭", region_id=town.id)
         session.add_all([supervisor, o1, o2, helper, entity])
         await session.flush()
         session.add_all([OfficerDomain(officer_id=o.id, domain_code="market") for o in (o1, o2)])
@@ -339,7 +339,7 @@ async def other_county(sessions) -> dict:
                          due_on=today - dt.timedelta(days=1), basis="国办发〔2018〕118号"),
             Complaint(number="普综执投〔2026〕1号", kind=ComplaintKind.REPORT, channel=ComplaintChannel.HOTLINE_12345, external_number="12345-1",
                       received_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=40), received_on=today - dt.timedelta(days=40),
-                      received_by_agency_id=bureau.id, agency_id=bureau.id, subject_name="普陀某商行", content="无证经营",
+                      received_by_agency_id=bureau.id, agency_id=bureau.id, subject_name="岱山某商行", content="无证经营",
                       status=ComplaintStatus.REGISTERED, reply_starts_on=today - dt.timedelta(days=40), reply_due_on=today - dt.timedelta(days=30),
                       handling_starts_on=today - dt.timedelta(days=40), handling_due_on=today - dt.timedelta(days=10)),
         ])

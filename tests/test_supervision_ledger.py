@@ -245,7 +245,8 @@ async def recount(sessions, start: dt.date, end: dt.date) -> dict[str, dict]:
     inside = lambda day: day is not None and start <= day <= end  # noqa: E731
     q = lambda sql: s.execute(sa.text(sql))  # noqa: E731
     async with sessions() as s:
-        agencies = {str(r[0]): r[1] for r in await q("SELECT id, name FROM agencies WHERE kind <> 'justice_bureau'")}
+        agencies = {str(r[0]): r[1] for r in await q(  # the first county's (its supervisor's ledger)
+            "SELECT a.id, a.name FROM agencies a JOIN regions r ON r.id = a.region_id WHERE a.kind <> 'justice_bureau' AND r.code LIKE '330902%'")}
         cases = [r._mapping for r in await q("SELECT id, agency_id, procedure, domain_code, status, registered_at, decided_on, fine_fen FROM cases")]
         events = [r._mapping for r in await q("SELECT case_id, kind, data FROM case_events")]
         pubs = [r._mapping for r in await q("SELECT case_id, met_on FROM case_deadlines WHERE kind = 'PUBLICATION'")]
@@ -529,11 +530,11 @@ async def test_ledger_jurisdiction(api, demo, demo_tokens, client, statements):
     made = await seed(demo)
     async with transaction(demo) as s:
         city = (await s.execute(sa.select(Region).where(Region.code == "330900"))).scalar_one()
-        other = Region(code="330903", name="普陀区", level=RegionLevel.COUNTY, parent_id=city.id)
+        other = Region(code="330921", name="岱山县", level=RegionLevel.COUNTY, parent_id=city.id)
         s.add(other)
         await s.flush()
-        other_justice = Agency(name="舟山市普陀区司法局", short_name="普司", kind=AgencyKind.JUSTICE_BUREAU, level=RegionLevel.COUNTY, region_id=other.id)
-        other_bureau = Agency(name="舟山市普陀区综合行政执法局", short_name="普综执", kind=AgencyKind.COMPREHENSIVE_BUREAU, level=RegionLevel.COUNTY, region_id=other.id)
+        other_justice = Agency(name="舟山市岱山县司法局", short_name="岱司", kind=AgencyKind.JUSTICE_BUREAU, level=RegionLevel.COUNTY, region_id=other.id)
+        other_bureau = Agency(name="舟山市岱山县综合行政执法局", short_name="岱综执", kind=AgencyKind.COMPREHENSIVE_BUREAU, level=RegionLevel.COUNTY, region_id=other.id)
         s.add_all([other_justice, other_bureau])
     other_supervisor = token(f"officer:{uuid.uuid4()}", ["supervisor"], other_justice.id)
 

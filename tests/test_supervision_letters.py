@@ -162,10 +162,10 @@ def agency_of(tok: str) -> str:
 async def other_county(sessions) -> tuple[str, str]:
     """A neighbouring county with its own justice bureau and enforcement bureau: (supervisor token, bureau global id)."""
     async with sessions() as session:
-        county = Region(id=new_id(), code="330903", name="普陀区", level=RegionLevel.COUNTY)
-        justice = Agency(id=new_id(), name="舟山市普陀区司法局", short_name="普司", kind=AgencyKind.JUSTICE_BUREAU,
+        county = Region(id=new_id(), code="330921", name="岱山县", level=RegionLevel.COUNTY)
+        justice = Agency(id=new_id(), name="舟山市岱山县司法局", short_name="岱司", kind=AgencyKind.JUSTICE_BUREAU,
                          level=RegionLevel.COUNTY, region_id=county.id)
-        bureau = Agency(id=new_id(), name="舟山市普陀区综合行政执法局", short_name="普综执", kind=AgencyKind.COMPREHENSIVE_BUREAU,
+        bureau = Agency(id=new_id(), name="舟山市岱山县综合行政执法局", short_name="岱综执", kind=AgencyKind.COMPREHENSIVE_BUREAU,
                         level=RegionLevel.COUNTY, region_id=county.id)
         session.add(county)
         await session.flush()
@@ -175,14 +175,10 @@ async def other_county(sessions) -> tuple[str, str]:
 
 
 async def city_bureaus(sessions) -> tuple[str, str]:
-    """The demo city's justice bureau and a city-level enforcement bureau: (supervisor token, bureau global id)."""
+    """The demo city's justice bureau and its city-level enforcement bureau: (supervisor token, bureau global id)."""
     async with sessions() as session:
-        city = (await session.execute(sa.select(Region).where(Region.level == RegionLevel.CITY))).scalar_one()
-        justice = Agency(id=new_id(), name="舟山市司法局", short_name="舟司", kind=AgencyKind.JUSTICE_BUREAU, level=RegionLevel.CITY, region_id=city.id)
-        bureau = Agency(id=new_id(), name="舟山市综合行政执法局", short_name="舟综执", kind=AgencyKind.COMPREHENSIVE_BUREAU,
-                        level=RegionLevel.CITY, region_id=city.id)
-        session.add_all([justice, bureau])
-        await session.commit()
+        named = {a.name: a for a in (await session.execute(sa.select(Agency).where(Agency.name.in_(("舟山市司法局", "舟山市综合行政执法局"))))).scalars()}
+    justice, bureau = named["舟山市司法局"], named["舟山市综合行政执法局"]
     return token(f"officer:{new_id()}", ["supervisor"], justice.id), global_id("Agency", bureau.id)
 
 
@@ -272,7 +268,7 @@ async def test_letters_jurisdiction_filters_and_overdue(api, demo, demo_tokens, 
     assert (await supervisor(node, {"id": late["id"]}))["node"] == {"number": late["number"]}
     await act(other, "acceptSupervisionLetter", "LETTER_NOT_FOUND", letterId=late["id"])
     foreign = await act(other, "issueSupervisionLetter", agencyId=other_bureau, dueOn=days(10), **base)
-    assert foreign["number"] == f"普司监函〔{TODAY.year}〕1号"
+    assert foreign["number"] == f"岱司监函〔{TODAY.year}〕1号"
 
     # Filters: status, agency, overdue (as of a day).
     numbers = lambda data: sorted(e["node"]["number"] for e in data["supervisionLetters"]["edges"])  # noqa: E731
