@@ -56,7 +56,7 @@ class Query(
 
 @strawberry.type(description="变更")
 class Mutation(
-    entities.EntityMutations, catalog.CatalogMutations, cases.CaseMutations, publication.PublicationMutations,
+    people.StaffMutations, entities.EntityMutations, catalog.CatalogMutations, cases.CaseMutations, publication.PublicationMutations,
     evidence.EvidenceMutations, inspections.InspectionMutations, complaints.ComplaintMutations,
     supervision.SupervisionMutations,
 ):
