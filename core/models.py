@@ -2,7 +2,7 @@
 
 from zhifa.core.audit.models import AuditHead, AuditRecord
 from zhifa.core.audit.reads import PersonalDataRead
-from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, NumberSequence
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseRecipient, NumberSequence
 from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
 from zhifa.core.complaints.models import Complaint, ComplaintEvent, ComplaintIdentityRead, ComplaintLink
 from zhifa.core.db import Base
@@ -53,6 +53,7 @@ __all__ = [
     "CaseDeadline",
     "CaseEvent",
     "CaseOfficer",
+    "CaseRecipient",
     "CatalogItemVersion",
     "Complaint",
     "ComplaintEvent",

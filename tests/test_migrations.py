@@ -31,3 +31,22 @@ async def test_database_constraints_back_the_invariants(db):
             except sa.exc.DBAPIError:
                 raised = True
         assert raised, values
+
+
+async def test_migrations_build_exactly_the_indexes_the_models_declare(engine):
+    """The access paths' indexes (keyset orders, jurisdiction columns, open deadlines) are declared
+    on the models and built by the migrations, the same on both sides."""
+
+    def built(conn) -> set:
+        inspector = sa.inspect(conn)
+        return {
+            (table, index["name"], tuple(index["column_names"]))
+            for table in Base.metadata.tables
+            for index in inspector.get_indexes(table)
+            if not index.get("duplicates_constraint")  # PostgreSQL lists a unique constraint's index too
+        }
+
+    async with engine.connect() as conn:
+        found = await conn.run_sync(built)
+    declared = {(t.name, i.name, tuple(c.name for c in i.columns)) for t in Base.metadata.tables.values() for i in t.indexes}
+    assert found == declared

@@ -41,6 +41,11 @@ class Case(IdMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.CheckConstraint("fine_fen IS NULL OR fine_fen >= 0", name="fine_non_negative"),
+        # the lists' keyset orders, led by the agency where one agency's cases are paged
+        sa.Index("ix_cases_agency_id_registered_at_id", "agency_id", "registered_at", "id"),
+        sa.Index("ix_cases_registered_at_id", "registered_at", "id"),
+        sa.Index("ix_cases_violation_date_id", "violation_date", "id"),
+        sa.Index("ix_cases_agency_id_entity_id", "agency_id", "entity_id"),  # the parties an agency reaches (entity rule)
     )
 
     case_number: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -49,11 +54,11 @@ class Case(IdMixin, Base):
     domain_code: Mapped[str] = mapped_column(sa.ForeignKey("domains.code"), index=True)
     item_version_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("catalog_item_versions.id"), index=True)
     entity_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("entities.id"), index=True)
-    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"))
     facts: Mapped[dict[str, Any]]
     description: Mapped[str] = mapped_column(sa.Text, default="")
     violation_date: Mapped[dt.date]
-    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
     # What the procedure has settled so far (the steps themselves are the case's events).
@@ -93,12 +98,24 @@ class CaseEvent(IdMixin, Base):
     __tablename__ = "case_events"
     __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_id_seq"),)
 
-    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"))  # indexed by (case_id, seq)
     seq: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(40))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(sa.String(100))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CaseRecipient(Base):
+    """An agency a case was sent to by transfer (移送, APL Art. 25), kept by the transfer step: the
+    receiver reads the case to answer the transfer before it takes it over, and keeps reading the
+    file it was sent. The access rule's index (a timeline search would scan every event's JSON)."""
+
+    __tablename__ = "case_recipients"
+    __table_args__ = (sa.Index("ix_case_recipients_agency_id_case_id", "agency_id", "case_id"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), primary_key=True)
 
 
 class NumberSequence(Base):
@@ -117,14 +134,18 @@ class CaseDeadline(IdMixin, Base):
     """A running or met deadline of a case, recomputed from its events after every step."""
 
     __tablename__ = "case_deadlines"
-    __table_args__ = (sa.UniqueConstraint("case_id", "kind", name="uq_case_deadlines_case_id_kind"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "kind", name="uq_case_deadlines_case_id_kind"),
+        # the clocks still running, by due day: the overdue filter reads only these
+        sa.Index("ix_case_deadlines_open_due_on", "due_on", "case_id", postgresql_where=sa.text("met_on IS NULL"), sqlite_where=sa.text("met_on IS NULL")),
+    )
 
-    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"))  # indexed by (case_id, kind)
     kind: Mapped[str] = mapped_column(sa.String(40))
     label: Mapped[str] = mapped_column(sa.String(60))
     day_type: Mapped[str] = mapped_column(sa.String(10))
     starts_on: Mapped[dt.date]
-    due_on: Mapped[dt.date] = mapped_column(index=True)
+    due_on: Mapped[dt.date]
     basis: Mapped[str] = mapped_column(sa.String(200))
     met_on: Mapped[dt.date | None]  # None while the clock runs
     # Set when the period reaches a year whose holiday notice is not recorded: counted on weekends

@@ -61,6 +61,8 @@ class Complaint(IdMixin, Base):
         sa.CheckConstraint("reply_due_on >= reply_starts_on AND handling_due_on >= handling_starts_on", name="due_after_start"),
         sa.CheckConstraint("status <> 'closed' OR (closed_on IS NOT NULL AND resolved_on IS NOT NULL)", name="closed_only_resolved"),
         sa.UniqueConstraint("channel", "external_number", name="uq_complaints_channel_external_number"),
+        sa.Index("ix_complaints_received_at_id", "received_at", "id"),  # the list's orders
+        sa.Index("ix_complaints_handling_due_on_id", "handling_due_on", "id"),
     )
 
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)  # 登记编号, e.g. 定综执投〔2025〕3号
@@ -98,7 +100,7 @@ class Complaint(IdMixin, Base):
     reply_text: Mapped[str | None] = mapped_column(sa.Text)
     # The substantive handling (办结): its clock (restarted when an unsatisfied feedback reopens it).
     handling_starts_on: Mapped[dt.date]
-    handling_due_on: Mapped[dt.date] = mapped_column(index=True)
+    handling_due_on: Mapped[dt.date]
     resolved_on: Mapped[dt.date | None]
     result: Mapped[str | None] = mapped_column(sa.Text)
     # A deadline reaching a year whose holiday notice is not recorded: counted on weekends alone.

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from zhifa.core.db import in_ids
 from zhifa.core.access.viewer import Role, Viewer
 from zhifa.core.cases.calendar import WorkingCalendar
 from zhifa.core.cases.deadlines import Deadline, DeadlineRule, compute
@@ -216,4 +217,4 @@ def visible_clause(agencies: frozenset[uuid.UUID] | set[uuid.UUID], table: sa.Ta
     """A complaint is visible to the viewers whose jurisdiction reaches its handling agency, and
     to those reaching the agency that received it (the desk follows what it dispatched, 投诉举报办法
     第三十七条). The identity inside is a separate question: `disclosure`."""
-    return sa.or_(table.c.agency_id.in_(agencies), table.c.received_by_agency_id.in_(agencies))
+    return sa.or_(in_ids(table.c.agency_id, agencies), in_ids(table.c.received_by_agency_id, agencies))

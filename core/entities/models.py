@@ -47,6 +47,8 @@ class Entity(IdMixin, Base):
             " OR (kind <> 'natural_person' AND credit_code IS NOT NULL AND id_number_digest IS NULL)",
             name="identifier_matches_kind",
         ),
+        sa.Index("ix_entities_name_id", "name", "id"),  # the list's order
+        sa.Index("ix_entities_region_id_name_id", "region_id", "name", "id"),  # by region (the jurisdiction rule and filter)
     )
 
     kind: Mapped[EntityKind] = mapped_column(enum_column(EntityKind, "entity_kind"))
@@ -59,7 +61,7 @@ class Entity(IdMixin, Base):
     legal_representative: Mapped[str | None] = mapped_column(sa.String(50))
     phone_cipher: Mapped[str | None] = mapped_column(sa.Text)
     address: Mapped[str] = mapped_column(sa.String(300))
-    region_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    region_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("regions.id"))
     industry_tags: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[EntityStatus] = mapped_column(enum_column(EntityStatus, "entity_status"), default=EntityStatus.ACTIVE, server_default="active")
     status_since: Mapped[dt.date | None]  # the day of the deregistration, revocation or merge

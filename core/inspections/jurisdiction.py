@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from zhifa.core.db import in_ids
 from zhifa.core.inspections.models import MergedVisit
 
 
@@ -24,8 +25,8 @@ def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID] | None) -> l
         return []
     agencies = frozenset(agencies)
     if kind == "InspectionPlan":
-        return [table.c.agency_id.in_(agencies)]
+        return [in_ids(table.c.agency_id, agencies)]
     if kind == "Inspection":
-        joined = sa.select(MergedVisit.inspection_id).where(MergedVisit.agency_id.in_(agencies))
-        return [sa.or_(table.c.agency_id.in_(agencies), table.c.id.in_(joined))]
+        joined = sa.select(MergedVisit.inspection_id).where(in_ids(MergedVisit.agency_id, agencies))
+        return [sa.or_(in_ids(table.c.agency_id, agencies), table.c.id.in_(joined))]
     return [sa.false()]

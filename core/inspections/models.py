@@ -131,14 +131,16 @@ class Inspection(IdMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("kind <> 'random' OR plan_id IS NOT NULL", name="random_has_plan"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.Index("ix_inspections_planned_on_id", "planned_on", "id"),  # the list's order
+        sa.Index("ix_inspections_agency_id_planned_on_id", "agency_id", "planned_on", "id"),  # one agency's, in that order
     )
 
     kind: Mapped[InspectionKind] = mapped_column(enum_column(InspectionKind, "inspection_kind"), index=True)
     plan_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("inspection_plans.id"), index=True)
     entity_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("entities.id"), index=True)
-    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"))
     scenario_code: Mapped[str | None] = mapped_column(sa.String(40))
-    planned_on: Mapped[dt.date] = mapped_column(index=True)
+    planned_on: Mapped[dt.date]
     inspected_on: Mapped[dt.date | None]
     status: Mapped[InspectionStatus] = mapped_column(enum_column(InspectionStatus, "inspection_status"))
     outcome: Mapped[InspectionOutcome | None] = mapped_column(enum_column(InspectionOutcome, "inspection_outcome"))

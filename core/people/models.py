@@ -119,6 +119,8 @@ class Officer(IdMixin, Base):
             "certificate_valid_until IS NULL OR certificate_valid_until >= certificate_valid_from",
             name="certificate_window_ordered",
         ),
+        sa.Index("ix_officers_name_id", "name", "id"),  # the list's order
+        sa.Index("ix_officers_agency_id_name_id", "agency_id", "name", "id"),  # one agency's staff, in that order
     )
 
     name: Mapped[str] = mapped_column(sa.String(50))
@@ -134,7 +136,7 @@ class Officer(IdMixin, Base):
     # First day of legal review work (APL Art. 58 para 2: reviewers in post before 2021-07-15 are
     # not first-time reviewers); None: not recorded, so treated as a first-time reviewer.
     legal_review_since: Mapped[dt.date | None]
-    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"))
     # 公民身份号码: SM4-GCM ciphertext plus a keyed SM3 digest (unique: one person, one record).
     id_number_cipher: Mapped[str | None] = mapped_column(sa.Text)
     id_number_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

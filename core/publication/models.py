@@ -23,7 +23,10 @@ class Publication(IdMixin, Base):
     supersedes it, a withdrawal (APL Art. 48 para 2) changes only its status with the reason."""
 
     __tablename__ = "publications"
-    __table_args__ = (sa.CheckConstraint("fine_fen IS NULL OR fine_fen >= 0", name="fine_non_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("fine_fen IS NULL OR fine_fen >= 0", name="fine_non_negative"),
+        sa.Index("ix_publications_published_on_id", "published_on", "id"),  # the public list's order
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     decision_number: Mapped[str] = mapped_column(sa.String(60), index=True)
@@ -41,7 +44,7 @@ class Publication(IdMixin, Base):
     agency_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     domain_code: Mapped[str] = mapped_column(sa.String(40), index=True)
     decided_on: Mapped[dt.date]
-    published_on: Mapped[dt.date] = mapped_column(index=True)
+    published_on: Mapped[dt.date]
     published_by: Mapped[str] = mapped_column(sa.String(100))
     redaction_version: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[PublicationStatus] = mapped_column(enum_column(PublicationStatus, "publication_status"), index=True)

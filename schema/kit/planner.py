@@ -23,6 +23,7 @@ from strawberry.types.nodes import (
     SelectedField,
     Selection,
 )
+from zhifa.core.db import in_ids
 from zhifa.schema.kit.access import OPEN, Access, RowRule
 
 # A batch loader: the planner, the ids of the page's rows, and the field's sub-selections, to values by id.
@@ -56,6 +57,9 @@ class Kind:
     # the selected field names, so nothing the query did not ask for is decrypted or logged as read.
     present: Callable[[Access, Any, Any, frozenset[str]], None] | None = None
     rule: RowRule = OPEN  # which rows the viewer may read (kit.access)
+    # GraphQL fields that are plain columns, by name (kit.compiled.columns): a page selecting only
+    # these and relations to kinds that declare theirs is built as JSON in SQL (kit.compiled)
+    columns: dict[str, Any] = field(default_factory=dict)
 
 
 def merge_selections(selections: Iterable[Selection]) -> dict[str, list[SelectedField]]:
@@ -114,7 +118,7 @@ class Planner:
         kind, ids = self.kind(kind), list(ids)
         if not ids:
             return {}
-        stmt = self.scoped(kind, sa.select(kind.table).where(kind.table.c.id.in_(ids)))
+        stmt = self.scoped(kind, sa.select(kind.table).where(in_ids(kind.table.c.id, ids)))
         return {row.id: obj for obj, row in await self.rows(kind, stmt, selections)}
 
     async def exists(self, kind: Kind | str, key: uuid.UUID) -> bool:
