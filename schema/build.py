@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import suppress
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from zhifa.core.plugin_manager import PluginError, PluginManager
 from zhifa.schema.api import TYPES, Mutation, Query
+from zhifa.schema.kit.compiled.execution import CompletedValues
 from zhifa.schema.kit.errors import ErrorCodes, add_error_codes
 from zhifa.schema.kit.limits import MAX_TOKENS, QueryLimits
+
+# Documents parsed and validated once per process (LRU: a flood of distinct texts cannot grow
+# memory). A cached parse is keyed by the text and the token limit, a cached validation by the
+# schema, the document and the rules (introspection's included), so a refusal comes back the same.
+DOCUMENT_CACHE_SIZE = 512
+
+
+class CodedParserCache(ParserCache):
+    """strawberry's ParserCache, except for a document the parser refuses: strawberry then parses
+    it again inside its own error handling, where the refusal gets its code like any other (raised
+    from the extension, it would leave uncoded). The token limit stops both parses early."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
 
 
 def _field_names(cls: type) -> set[str]:
@@ -43,8 +67,11 @@ def build_schema(plugins: PluginManager, *, production: bool = False) -> strawbe
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules([QueryLimits]),
             *([DisableIntrospection] if production else []),
+            lambda: CodedParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=CompletedValues,  # compiled pages skip per-field completion (kit.compiled)
         types=list(TYPES),
     )
     add_error_codes(schema._schema, plugins.error_code_enums())

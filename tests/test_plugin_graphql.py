@@ -343,6 +343,7 @@ def selects(app):
 async def test_transport_cases_by_plate_finds_exactly_the_cases_with_that_plate(api, demo, selects):
     # stored as typed by officers: canonical, with the printed dot; a near miss that must not match
     two_a, two_b, other = await _set_plates(demo, ["浙LD12345", "浙L·D12345", "浙LD12346"])
+    await api(BY_PLATE, {"p": "浙A12345"})  # the process loads its agency and region trees once, on its first request
     selects.clear()
     found = (await api(BY_PLATE, {"p": " 浙ld 12345 "}))["transportCasesByPlate"]
     for_two = list(selects)

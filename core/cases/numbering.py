@@ -71,20 +71,16 @@ def normalise_number(text: str) -> str:
 
 
 async def allocate(session: AsyncSession, agency_id: uuid.UUID, doc_type: str, year: int) -> int:
+    """The next serial, gap-free: one upsert that locks the sequence row until the transaction ends
+    (a rolled-back step gives its number back)."""
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(NumberSequence)
-        .values(agency_id=agency_id, doc_type=doc_type, year=year, last_value=0)
-        .on_conflict_do_nothing()
-    )
     stmt = (
-        sa.update(NumberSequence)
-        .where(
-            NumberSequence.agency_id == agency_id,
-            NumberSequence.doc_type == doc_type,
-            NumberSequence.year == year,
+        insert(NumberSequence)
+        .values(agency_id=agency_id, doc_type=doc_type, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[NumberSequence.agency_id, NumberSequence.doc_type, NumberSequence.year],
+            set_={"last_value": NumberSequence.last_value + 1},
         )
-        .values(last_value=NumberSequence.last_value + 1)
         .returning(NumberSequence.last_value)
     )
     return (await session.execute(stmt)).scalar_one()

@@ -19,7 +19,7 @@ from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from zhifa.core.cases.error_codes import CaseErrorCode
 from zhifa.core.cases.execution import ExecutionEnd, Instalment, PaymentPlan, SurchargeAccount, payment_due, validate_plan
 from zhifa.core.cases.guards import CaseSnapshot, LimitationCategory, OfficerSnapshot, check
-from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseOfficerRole, CaseStatus, Procedure
+from zhifa.core.cases.models import Case, CaseDeadline, CaseEvent, CaseOfficer, CaseOfficerRole, CaseRecipient, CaseStatus, Procedure
 from zhifa.core.cases import transfers
 from zhifa.core.cases.numbering import allocate, number_for
 from zhifa.core.cases.service import CASE_DOC_TYPE, check_people, closed_agency
@@ -78,6 +78,7 @@ class Loaded:
     delegations: list[Delegation]  # a township team's grants, judged on each step's own day (Art. 24)
     policy: CasePolicy = DEFAULT_POLICY  # what the step is judged under: the deployment's policy and calendar
     calendar: WorkingCalendar = DEFAULT_CALENDAR
+    last_seq: int = 0  # the timeline's last seq, read under the case's lock: the next event follows it
 
 
 async def perform(
@@ -154,10 +155,18 @@ async def surcharges(
 
 async def _load(session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy, calendar: WorkingCalendar, on: dt.date) -> Loaded:
     """The case and what its next step is judged by, its handlers as on `on`."""
-    case = (await session.execute(sa.select(Case).where(Case.id == case_id).with_for_update())).scalar_one_or_none()
-    if case is None:
+    found = (await session.execute(
+        sa.select(Case, CatalogItemVersion, Entity, Agency)  # the case locked, with what it points at: one statement
+        .join(CatalogItemVersion, CatalogItemVersion.id == Case.item_version_id)
+        .join(Entity, Entity.id == Case.entity_id)
+        .join(Agency, Agency.id == Case.agency_id)
+        .where(Case.id == case_id)
+        .with_for_update(of=Case)
+    )).one_or_none()
+    if found is None:
         raise UserError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在", "caseId")
-    rows = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars()
+    case, item, entity, agency = found
+    rows = (await session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))).scalars().all()
     events = [history.Event(e.kind, _event_day(e), e.data) for e in rows]
     handler_ids = (await session.execute(
         sa.select(CaseOfficer.officer_id)
@@ -165,12 +174,10 @@ async def _load(session: AsyncSession, case_id: uuid.UUID, policy: CasePolicy, c
         .order_by(CaseOfficer.position)
     )).scalars().all()
     handlers = await officer_snapshots(session, list(handler_ids), on)
-    item = await session.get(CatalogItemVersion, case.item_version_id)
-    entity = await session.get(Entity, case.entity_id)
-    agency = await session.get(Agency, case.agency_id)
     delegations = await delegations_of(session, agency.id) if agency.kind is AgencyKind.TOWNSHIP_TEAM else []
     return Loaded(
-        case, events, [handlers[i] for i in handler_ids if i in handlers], item, entity.kind.value, agency, delegations, policy, calendar
+        case, events, [handlers[i] for i in handler_ids if i in handlers], item, entity.kind.value, agency, delegations, policy, calendar,
+        last_seq=rows[-1].seq if rows else 0,
     )
 
 
@@ -269,9 +276,11 @@ async def _apply(session: AsyncSession, actor: str, loaded: Loaded, step: Step, 
         case.decided_on = event.on
     if step.action == "close":
         case.closed_on = event.on
+    if step.action == "transfer" and data.get("to_agency_id"):
+        _add_recipient(session, loaded, uuid.UUID(data["to_agency_id"]))
     case.status = status
     case.updated_at = utcnow()
-    await append_event(session, case.id, step.action, actor, {"on": event.on.isoformat(), **_jsonable(data)})
+    await append_event(session, case.id, step.action, actor, {"on": event.on.isoformat(), **_jsonable(data)}, after=loaded.last_seq)
     await session.flush()  # the version column moves here; a concurrent writer fails on it
     await record(
         session,
@@ -284,9 +293,12 @@ async def _apply(session: AsyncSession, actor: str, loaded: Loaded, step: Step, 
     )
 
 
-async def append_event(session: AsyncSession, case_id: uuid.UUID, kind: str, actor: str, data: dict[str, Any]) -> CaseEvent:
-    """The next step on a case's timeline; the unique (case, seq) pair refuses a racing duplicate."""
-    seq = (await session.scalar(sa.select(sa.func.max(CaseEvent.seq)).where(CaseEvent.case_id == case_id))) or 0
+async def append_event(
+    session: AsyncSession, case_id: uuid.UUID, kind: str, actor: str, data: dict[str, Any], after: int | None = None
+) -> CaseEvent:
+    """The next step on a case's timeline, after `after` (the last seq, when the caller read it
+    under the case's lock) or the last one stored; the unique (case, seq) pair refuses a racing duplicate."""
+    seq = after if after is not None else (await session.scalar(sa.select(sa.func.max(CaseEvent.seq)).where(CaseEvent.case_id == case_id))) or 0
     event = CaseEvent(case_id=case_id, seq=seq + 1, kind=kind, actor=actor, data=data)
     session.add(event)
     return event
@@ -359,12 +371,17 @@ async def _propose(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
         raise UserError(CatalogErrorCode.DISCRETION_TABLE_MISSING, f"事项 {item.code} 没有裁量基准，不能提出处罚意见", "caseId")
     settled = settle_proposal(item, {**case.facts, **(step.data.get("facts") or {})}, loaded.party_kind,
                               step.data.get("fine_fen"), step.data.get("reasons"))
-    rec, proposal, kinds, major = settled.recommendation, settled.check, settled.kinds, settled.major
     case.facts = settled.facts
+    return proposal_data(settled)
+
+
+def proposal_data(settled: Proposal) -> dict[str, Any]:
+    """What the `propose` step records: the penalty proposed and how the benchmark judged it."""
+    rec, proposal = settled.recommendation, settled.check
     return {
         "fine_fen": proposal.fine_fen or 0,
-        "penalty_kinds": kinds,
-        "major": major,
+        "penalty_kinds": list(settled.kinds),
+        "major": settled.major,
         "hearing_right": proposal.hearing_right,
         "discretion": {
             "tier": rec.tier.code,
@@ -448,6 +465,13 @@ async def _transfer(session, loaded: Loaded, step: Step, on: dt.date) -> dict:
         raise closed_agency(receiver)
     raise_if_any(transfers.receiver_problems(await _receiver(session, receiver, on), loaded.case.domain_code, loaded.item.code, await _place(session, loaded)))
     return {"target": target, "to_agency_id": str(receiver.id), "reason": reason}
+
+
+def _add_recipient(session: AsyncSession, loaded: Loaded, agency_id: uuid.UUID) -> None:
+    """The receiver reads the case from now on (the access rule reads case_recipients, not the timeline)."""
+    sent_before = {e.data.get("to_agency_id") for e in loaded.events if e.kind == "transfer"}
+    if str(agency_id) not in sent_before:
+        session.add(CaseRecipient(case_id=loaded.case.id, agency_id=agency_id))
 
 
 async def _receiver(session: AsyncSession, agency: Agency, on: dt.date) -> transfers.Receiver:

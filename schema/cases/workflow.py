@@ -7,6 +7,7 @@ import enum
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
 from zhifa.core.access.viewer import Role
@@ -167,9 +168,11 @@ async def step(info: strawberry.Info, action: str, common: CaseStepInput, data: 
 
     async def work(session):
         case_id = decode_id(common.case_id, "Case", "caseId")
-        if not await Planner(session, access).exists(CASE, case_id):
+        # The case locked if the viewer may see it: the step's own load then finds it locked already.
+        case = await session.scalar(Planner(session, access).scoped(CASE, sa.select(CaseRow).where(CaseRow.id == case_id).with_for_update()))
+        if case is None:
             raise RuleError(CaseErrorCode.CASE_NOT_FOUND, "案件不存在或不在本机关管辖范围内", "caseId")
-        await _authorize(session, access, action, case_id, data)
+        await _authorize(session, access, action, case, data)
         if action == "review":
             data["reviewer_id"] = access.viewer.officer_id
         done = await workflow.perform(
@@ -199,8 +202,7 @@ def _plain_value(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value.isoformat() if isinstance(value, dt.date) else value
 
 
-async def _authorize(session, access, action: str, case_id: uuid.UUID, data: dict[str, Any]) -> None:
-    case = await session.get(CaseRow, case_id)
+async def _authorize(session, access, action: str, case: CaseRow, data: dict[str, Any]) -> None:
     if action in ROLE_FOR:
         if not access.viewer.has(ROLE_FOR[action]):
             raise RuleError(CommonErrorCode.FORBIDDEN, f"此步骤须由{ROLE_FOR[action].label}办理")
@@ -209,7 +211,7 @@ async def _authorize(session, access, action: str, case_id: uuid.UUID, data: dic
         access.require_staff()
         return
     if action == "accept_return":
-        sent = await workflow.last_transfer(session, case_id)
+        sent = await workflow.last_transfer(session, case.id)
         if sent and sent.get("target") == "public_security" and access.viewer.has(Role.PUBLIC_SECURITY):
             return  # the police's own system answers (its regions were checked when the case was found)
         receiver = uuid.UUID(sent["to_agency_id"]) if sent and sent.get("to_agency_id") else case.agency_id

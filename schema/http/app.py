@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from zhifa.core.access.trees import TreeCache
 from zhifa.core.cases.calendar import load_calendar
 from zhifa.core.cases.policy import load_policy
 from zhifa.core.catalog.sync import pending_changes
@@ -128,8 +129,10 @@ def create_app(settings: Settings | None = None, plugins: PluginManager | None =
     rubric_in_force(settings.review_rubric_file)  # 案卷评查标准, read once: a bad file stops start-up (RUBRIC_INVALID)
     evidence_store = EvidenceStore.from_env()  # ZHIFA_EVIDENCE_DIR (./var/evidence), ZHIFA_EVIDENCE_MAX_BYTES
 
+    trees = TreeCache()  # this process's agency and region trees, checked on every request
+
     def access_for(viewer) -> Access:
-        return Access(viewer, key, KINDS)
+        return Access(viewer, key, KINDS, trees=trees)
 
     def make_context(viewer) -> Context:
         return Context(sessions=sessions, plugins=plugins, settings=settings, access=access_for(viewer), calendar=calendar, policy=policy)

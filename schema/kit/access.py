@@ -15,21 +15,18 @@ from typing import Any
 import sqlalchemy as sa
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
+from zhifa.core.access.trees import TreeCache, load_trees
 from zhifa.core.access.viewer import (
     ENFORCERS,
     SERVICE_ACCOUNTS,
     STAFF,
-    AgencyNode,
     Jurisdiction,
-    RegionNode,
     Role,
     Scope,
     Viewer,
-    jurisdiction,
 )
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.errors import CommonErrorCode, UserError
-from zhifa.core.models import Agency, Region
 
 Predicates = list[sa.ColumnElement[bool]]
 # Writes one request's clear reads of one kind of personal data (the law requires a record of each).
@@ -64,15 +61,17 @@ class Access:
     kinds: Mapping[str, Any] = field(default_factory=dict)  # planner kinds by name, each with its `rule`
     reach: Jurisdiction | None = None
     pending_reads: dict[ReadWriter, list[Any]] = field(default_factory=dict)
+    trees: TreeCache | None = None  # the process's agency and region trees (core.access.trees)
 
     async def prepare(self, session: AsyncSession) -> None:
-        """Load the agency and region trees once per request (two statements)."""
+        """The viewer's jurisdiction, once per request: from the process's trees when it has a
+        cache (one statement while they stand), else from trees loaded now (two)."""
         if self.reach is not None or self.viewer.is_public:
             return
-        rows = await session.execute(sa.select(Agency.id, Agency.parent_id, Agency.region_id, Agency.successor_id))
-        agencies = [AgencyNode(r.id, r.parent_id, r.region_id, r.successor_id) for r in rows]
-        regions = [RegionNode(r.id, r.parent_id, r.code) for r in await session.execute(sa.select(Region.id, Region.parent_id, Region.code))]
-        self.reach = jurisdiction(self.viewer, agencies, regions)
+        if self.trees is not None:
+            self.reach = await self.trees.reach(session, self.viewer)
+        else:
+            self.reach = (await load_trees(session)).reach(self.viewer)
 
     @property
     def agencies(self) -> frozenset[uuid.UUID]:
