@@ -30,6 +30,7 @@ class Settings:
     holidays_file: Path = Path("holidays.toml")  # years of holiday notices the package does not know
     case_policy_file: Path = Path("case-policy.toml")  # the deployment's CasePolicy (core.cases.policy.load_policy)
     review_rubric_file: Path | None = None  # 案卷评查标准 (TOML); None: core/supervision/rubric.toml
+    compiled_pages: bool = True  # pages of plain fields built as JSON in SQL (ZHIFA_COMPILED_PAGES=0: the planned path)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,6 +54,7 @@ class Settings:
             holidays_file=Path(env.get("ZHIFA_HOLIDAYS_FILE", "holidays.toml")),
             case_policy_file=Path(env.get("ZHIFA_CASE_POLICY_FILE", "case-policy.toml")),
             review_rubric_file=path("ZHIFA_REVIEW_RUBRIC_FILE"),
+            compiled_pages=env.get("ZHIFA_COMPILED_PAGES", "1") != "0",
         )
 
     def data_key_hex(self) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 import sqlalchemy as sa
 import strawberry
 from strawberry.scalars import JSON
+from zhifa.core.db import in_ids, in_set
 from zhifa.core.access.viewer import Scope
 from zhifa.core.cases import models as m
 from zhifa.core.cases.numbering import normalise_number
@@ -20,12 +21,14 @@ from zhifa.core.catalog.spec import PENALTY_KINDS
 from zhifa.core.clock import legal_today
 from zhifa.core.entities.error_codes import EntityErrorCode
 from zhifa.core.entities.history import versions_at_registration
+from zhifa.core.entities.models import Entity as EntityRow
 from zhifa.core.errors import UserError as RuleError
 from zhifa.core.supervision import reviews as review_rules
 from zhifa.schema.cases.surcharge import Surcharge, resolve_surcharge
 from zhifa.schema.catalog.discretion import Term, terms
 from zhifa.schema.evidence.types import Evidence, resolve_case_evidence
 from zhifa.schema.kit.access import Access, Predicates, RowRule
+from zhifa.schema.kit.compiled.columns import choice, day, document, flag, node_id, moment, money, plain
 from zhifa.schema.kit.connections import connection, decode_id, one, planner
 from zhifa.schema.kit.enums import CaseStatus, Procedure, from_core, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
@@ -40,7 +43,7 @@ EntityVersionRef = Annotated["EntityVersion", strawberry.lazy("zhifa.schema.enti
 OfficerRef = Annotated["Officer", strawberry.lazy("zhifa.schema.people.types")]  # another domain's type, resolved by name
 
 cases, case_officers, case_events = m.Case.__table__, m.CaseOfficer.__table__, m.CaseEvent.__table__
-case_deadlines = m.CaseDeadline.__table__
+case_deadlines, case_recipients = m.CaseDeadline.__table__, m.CaseRecipient.__table__
 
 
 @strawberry.type(description="案件时间线上的一步：谁在何时做了什么")
@@ -158,19 +161,18 @@ def _event(r) -> CaseEvent:
 
 def _rows(access: Access, table: sa.Table) -> Predicates:
     """The viewer's agencies' cases; a case sent to one of them is theirs to answer before they take
-    it over; a case file assigned to the viewer for review (案卷评查) is theirs to read."""
-    sent_here = sa.select(case_events.c.case_id).where(
-        case_events.c.kind == "transfer", case_events.c.data["to_agency_id"].as_string().in_([str(a) for a in access.agencies])
-    )
-    reach = [table.c.agency_id.in_(access.agencies), table.c.id.in_(sent_here)]
+    it over (the transfer step keeps its recipients); a case file assigned to the viewer for review
+    (案卷评查) is theirs to read. Each set is an index condition of its own (see `in_set`)."""
+    sent_here = sa.select(case_recipients.c.case_id).where(in_ids(case_recipients.c.agency_id, access.agencies))
+    reach = [in_ids(table.c.agency_id, access.agencies), in_set(table.c.id, sent_here)]
     if access.viewer.officer_id is not None:
-        reach.append(table.c.id.in_(review_rules.assigned_cases(access.viewer.officer_id)))
+        reach.append(in_set(table.c.id, review_rules.assigned_cases(access.viewer.officer_id)))
     return [sa.or_(*reach)]
 
 
 def _people(ids, role: m.CaseOfficerRole) -> sa.Select:
     return sa.select(case_officers.c.case_id, case_officers.c.officer_id, case_officers.c.position).where(
-        case_officers.c.case_id.in_(ids), case_officers.c.role == role.value
+        in_ids(case_officers.c.case_id, ids), case_officers.c.role == role.value
     )
 
 
@@ -180,7 +182,12 @@ async def _entity_at_registration(plan: Planner, ids: list, sub: list) -> dict:
     return {case_id: built[v] for case_id, v in chosen.items() if v in built}
 
 
-EVENT = Kind("CaseEvent", case_events, _event)
+EVENT = Kind(
+    "CaseEvent",
+    case_events,
+    _event,
+    columns={"seq": plain("seq"), "kind": plain("kind"), "at": moment("at"), "actor": plain("actor"), "data": document("data")},
+)
 DEADLINE = Kind("CaseDeadline", case_deadlines, _deadline)
 CASE = Kind(
     "Case",
@@ -197,18 +204,39 @@ CASE = Kind(
             "many",
             "CaseEvent",
             link=lambda ids: sa.select(case_events.c.case_id, case_events.c.id, case_events.c.seq).where(
-                case_events.c.case_id.in_(ids)
+                in_ids(case_events.c.case_id, ids)
             ),
         ),
         "deadlines": Relation(
             "many",
             "CaseDeadline",
             link=lambda ids: sa.select(case_deadlines.c.case_id, case_deadlines.c.id, case_deadlines.c.due_on).where(
-                case_deadlines.c.case_id.in_(ids)
+                in_ids(case_deadlines.c.case_id, ids)
             ),
         ),
     },
     rule=RowRule(Scope.CASES, _rows),
+    columns={
+        "id": node_id("Case"),
+        "caseNumber": plain("case_number"),
+        "procedure": choice("procedure", Procedure),
+        "status": choice("status", CaseStatus),
+        "domain": plain("domain_code"),
+        "facts": document("facts"),
+        "description": plain("description"),
+        "violationDate": day("violation_date"),
+        "registeredAt": moment("registered_at"),
+        "updatedAt": moment("updated_at"),
+        "version": plain("version"),
+        "filedOn": day("filed_on"),
+        "fine": money("fine_fen"),
+        "major": flag("major"),
+        "hearingRight": flag("hearing_right"),
+        "discretion": document("discretion"),
+        "decidedOn": day("decided_on"),
+        "decisionNumber": plain("decision_number"),
+        "closedOn": day("closed_on"),
+    },
 )
 
 
@@ -266,7 +294,7 @@ async def resolve_cases(
         where.append(cases.c.violation_date <= f.violated_to)
     if f.overdue is not None:
         late = sa.select(case_deadlines.c.case_id).where(case_deadlines.c.met_on.is_(None), case_deadlines.c.due_on < legal_today())
-        where.append(cases.c.id.in_(late) if f.overdue else cases.c.id.not_in(late))
+        where.append(in_set(cases.c.id, late) if f.overdue else cases.c.id.not_in(late))  # each one set, never a probe per case
     column, descending = ORDERS[order]
     return await connection(info, CASE, where, (column, cases.c.id), descending, page)
 
@@ -311,7 +339,8 @@ async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput)
         agency_id = decode_id(input.agency_id, "Agency", "agencyId")
         access.require_enforcer_of(agency_id)
         entity_id = decode_id(input.entity_id, "Entity", "entityId")
-        if not await Planner(session, access).exists("Entity", entity_id):
+        # Loaded, not only checked: registration reads the same entity from the session.
+        if await session.scalar(Planner(session, access).scoped("Entity", sa.select(EntityRow).where(EntityRow.id == entity_id))) is None:
             raise RuleError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在或不在本机关管辖范围内", "entityId")
         new = NewCase(
             entity_id=entity_id,

@@ -12,6 +12,7 @@ from zhifa.core.catalog.spec import MEASURES, PENALTY_KINDS, ChecklistSpec
 from zhifa.core.catalog.sync import served
 from zhifa.core.clock import legal_today
 from zhifa.schema.catalog.discretion import DiscretionTable, Term, table_from_raw, terms
+from zhifa.schema.kit.compiled.columns import choice, day, flag, node_id, money, plain
 from zhifa.schema.kit.connections import connection, contains, decode_id, planner
 from zhifa.schema.kit.enums import EntityKind, ItemKind, from_core
 from zhifa.schema.kit.enums import VersionStatus as VersionStatusEnum
@@ -105,7 +106,28 @@ def _item(r) -> CatalogItem:
     )
 
 
-ITEM = Kind("CatalogItem", items, _item)
+ITEM = Kind(
+    "CatalogItem",
+    items,
+    _item,
+    columns={
+        "id": node_id("CatalogItem"),
+        "code": plain("code"),
+        "version": plain("version"),
+        "domain": plain("domain_code"),
+        "name": plain("name"),
+        "kind": choice("kind", ItemKind),
+        "violated": plain("violated"),
+        "basis": plain("basis"),
+        "lawVersion": day("law_version"),
+        "delegable": flag("delegable"),
+        "majorFine": money("major_fine_fen"),
+        "limitation": plain("limitation"),
+        "effectiveFrom": day("effective_from"),
+        "repealedOn": day("repealed_on"),
+        "status": choice("status", VersionStatusEnum),
+    },
+)
 
 
 @strawberry.input(description="执法事项筛选")

@@ -11,6 +11,7 @@ from typing import Annotated
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
+from zhifa.core.db import in_ids
 from zhifa.core.access.viewer import SERVICE_ACCOUNTS, Role, Scope, Viewer
 from zhifa.core.audit.service import record
 from zhifa.core.clock import legal_today
@@ -18,6 +19,7 @@ from zhifa.core.entities.masking import mask_id_number
 from zhifa.core.people import models as m
 from zhifa.core.people.certificates import status_on
 from zhifa.schema.kit.access import Access, Predicates, RowRule
+from zhifa.schema.kit.compiled.columns import Secret, choice, computed, const, day, enum_sql, flag, node_id, plain
 from zhifa.schema.kit.connections import connection, contains, decode_id
 from zhifa.schema.kit.enums import (
     AgencyKind,
@@ -200,7 +202,7 @@ STAFF_RECORD_READERS = {Role.STAFF_ADMIN, Role.AGENCY_HEAD, Role.SUPERVISOR, *SE
 def _staff_records(access: Access, table: sa.Table) -> Predicates:
     """Rows of a table keyed by `officer_id`, for the viewer (see STAFF_RECORD_READERS)."""
     if access.viewer.has(*STAFF_RECORD_READERS):
-        return [table.c.officer_id.in_(sa.select(officers.c.id).where(officers.c.agency_id.in_(access.agencies)))]
+        return [table.c.officer_id.in_(sa.select(officers.c.id).where(in_ids(officers.c.agency_id, access.agencies)))]
     return [table.c.officer_id == access.viewer.officer_id] if access.viewer.officer_id else [sa.false()]
 
 
@@ -246,13 +248,35 @@ async def _history(plan: Planner, ids: list[uuid.UUID], selections: list) -> dic
     return found
 
 
-REGION = Kind("Region", regions, _region)
+REGION = Kind(
+    "Region",
+    regions,
+    _region,
+    columns={"id": node_id("Region"), "code": plain("code"), "name": plain("name"), "level": choice("level", RegionLevel), "endedOn": day("ended_on")},
+)
 REGION.relations.update(
     parent=Relation("one", "Region", "parent_id"),
     successor=Relation("one", "Region", "successor_id"),
     history=Relation("batch", load=_history, default=list),
 )
-AGENCY = Kind("Agency", agencies, _agency)
+AGENCY = Kind(
+    "Agency",
+    agencies,
+    _agency,
+    columns={
+        "id": node_id("Agency"),
+        "name": plain("name"),
+        "shortName": plain("short_name"),
+        "kind": choice("kind", AgencyKind),
+        "level": choice("level", RegionLevel),
+        "casePattern": plain("case_pattern"),
+        "documentPattern": plain("document_pattern"),
+        "version": plain("version"),
+        "closedOn": day("closed_on"),
+        "closingDecision": plain("closing_decision"),
+        "closingReason": plain("closing_reason"),
+    },
+)
 AGENCY.relations.update(
     region=Relation("one", "Region", "region_id"),
     parent=Relation("one", "Agency", "parent_id"),
@@ -366,8 +390,30 @@ OFFICER = Kind(
         "years": Relation("batch", load=_load_years, default=list),
     },
     _present,
-    rule=RowRule(Scope.OFFICERS, lambda access, t: [t.c.agency_id.in_(access.agencies)]),
+    rule=RowRule(Scope.OFFICERS, lambda access, t: [in_ids(t.c.agency_id, access.agencies)]),
+    columns={
+        "id": node_id("Officer"),
+        "name": plain("name"),
+        "certificateNumber": plain("certificate_number"),
+        "certificateValidFrom": day("certificate_valid_from"),
+        "certificateValidUntil": day("certificate_valid_until"),
+        "status": computed(lambda src, dialect: _status_sql(src, legal_today())),
+        "statusSince": day("status_since"),
+        "role": choice("role", OfficerRole),
+        "legalQualification": flag("legal_qualification"),
+        "legalReviewSince": day("legal_review_since"),
+        "retiredOn": day("retired_on"),
+        "idNumber": Secret(("id", "agency_id", "id_number_cipher", "external_identity")),
+        "externalIdentity": Secret(("id", "agency_id", "id_number_cipher", "external_identity")),
+    },
 )
+
+
+def _status_sql(src, today: dt.date) -> sa.ColumnElement:
+    """`_projected_status` in SQL, as the CertificateStatus name."""
+    valid = src.c.status == const(m.CertificateStatus.VALID.value)
+    expired = sa.and_(valid, src.c.certificate_valid_until < today)
+    return sa.case((expired, const(CertificateStatus.EXPIRED.name)), else_=enum_sql(src.c.status, CertificateStatus))
 
 
 @strawberry.input(description="行政区划筛选")
