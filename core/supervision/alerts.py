@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -60,6 +60,7 @@ class AlertPolicy:
 
 
 DEFAULT_ALERT_POLICY = AlertPolicy()
+SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Rule:
     severity: Severity
     description: str
     thresholds: tuple[str, ...] = ()  # the AlertPolicy fields the rule reads
+    distinct_by: str = ""  # the details key telling apart two alerts of the rule on one record
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -78,7 +80,8 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 
 RULES: dict[str, Rule] = _rules(
     Rule("CASE_DEADLINE_OVERDUE", "案件办理环节逾期", "《中华人民共和国行政处罚法》第六十条等；鞍山方案（001）“案件久拖不决”",
-         Severity.SERIOUS, "案件某一期限（立案决定、作出决定、送达、法制审核等）已过届满日且未完成；label 指明环节。"),
+         Severity.SERIOUS, "案件某一期限（立案决定、作出决定、送达、法制审核等）已过届满日且未完成；label 指明环节。",
+         distinct_by="deadline"),
     Rule("PUBLICATION_OVERDUE", "处罚决定逾期未公开", "《中华人民共和国行政处罚法》第四十八条；国办发〔2018〕118号（期限由配置设定）",
          Severity.WARNING, "应公开的处罚决定已过公开期限仍无公示记录。"),
     Rule("COMPLAINT_OVERDUE", "投诉举报逾期未答复或未办结", "《市场监督管理投诉举报处理暂行办法》第十四条；鞍山方案（001）“一周内程序性答复、一个月内实体答复”",
@@ -100,7 +103,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("NO_ENFORCEMENT_ACT", "年度无执法行为（须专项说明）", "洛阳方案（003）第10项“行政执法情况专项说明制度”",
          Severity.WARNING,
          "执法主体持有某领域事项（县级：执法领域；乡镇：赋权事项），年度内本机关及其下级机关在该领域没有作出行政处罚决定，且未提交专项说明。"
-         "行政许可未建模，只以处罚决定计。"),
+         "行政许可未建模，只以处罚决定计。", distinct_by="domain"),
     Rule("ROTATION_DUE", "执法人员应轮岗交流", "灵溪方案（004）“同一区域工作满5年或在负责人岗位工作满3年的，原则上应当进行交流”",
          Severity.NOTICE, "连续在同一区域任职满年限，或连续担任负责人满年限。", ("rotation_region_years", "rotation_head_years")),
     Rule("STAFFING_FRONT_LINE_BELOW_RATIO", "一线执法人员占比不足", "绍兴实施意见（000）“一线执法人员的编制一般不得少于编制总数的85%”",
@@ -133,6 +136,12 @@ class Alert:
     @property
     def level(self) -> Severity:
         return self.severity or self.rule.severity
+
+    @property
+    def key(self) -> tuple[int, str, str, str, str, str]:
+        """The report's order, and a page's keyset: most severe first, then rule, agency, record."""
+        return (SEVERITY_RANK[self.level], self.code, str(self.agency_id), self.subject_kind, str(self.subject_id),
+                str(self.details.get(self.rule.distinct_by, "")) if self.rule.distinct_by else "")
 
 
 def thresholds(rule: Rule, policy: AlertPolicy = DEFAULT_ALERT_POLICY) -> dict[str, int]:
@@ -456,17 +465,22 @@ def front_line_ratio(agencies: Iterable[AgencyRow], staff: Iterable[Staff], as_o
     department is the bureau and every agency below it. Establishment (编制总数) = its non-auxiliary
     staff; front-line = those of role officer holding a certificate valid on `as_of`. Alert when
     front-line × 100 < establishment × 85."""
-    agencies, staff = list(agencies), list(staff)
+    agencies = list(agencies)
+    members, front = Counter(), Counter()  # per agency
+    for s in staff:
+        if s.role is not OfficerRole.AUXILIARY:
+            members[s.agency_id] += 1
+            front[s.agency_id] += s.role is OfficerRole.OFFICER and s.certified_on(as_of)
+    parent_of = {a.id: a.parent_id for a in agencies}
     out = []
     for bureau in agencies:
         if bureau.kind is not AgencyKind.COMPREHENSIVE_BUREAU:
             continue
-        department = descendants([bureau.id], {a.id: a.parent_id for a in agencies})
-        members = [s for s in staff if s.agency_id in department and s.role is not OfficerRole.AUXILIARY]
-        front = [s for s in members if s.role is OfficerRole.OFFICER and s.certified_on(as_of)]
-        if members and len(front) * 100 < len(members) * policy.front_line_percent:
+        department = descendants([bureau.id], parent_of)
+        establishment, front_line = sum(members[a] for a in department), sum(front[a] for a in department)
+        if establishment and front_line * 100 < establishment * policy.front_line_percent:
             out.append(Alert("STAFFING_FRONT_LINE_BELOW_RATIO", bureau.id, "Agency", bureau.id, {
-                "establishment": len(members), "front_line": len(front), "percent": f"{len(front) * 100 / len(members):.1f}",
+                "establishment": establishment, "front_line": front_line, "percent": f"{front_line * 100 / establishment:.1f}",
                 "required_percent": policy.front_line_percent, "department_agencies": len(department),
             }))
     return out
@@ -478,25 +492,29 @@ def township_staffing(regions: Iterable[RegionRow], agencies: Iterable[AgencyRow
     staff of the township teams seated there; at least 8 in a key township, 3 in any other. Charged
     to the township's team, or to the county comprehensive bureau of the parent region when the
     township has no team (then it has 0 officers)."""
-    agencies, staff = list(agencies), list(staff)
+    teams: dict[uuid.UUID, list[AgencyRow]] = defaultdict(list)  # by township region
+    bureaus: dict[uuid.UUID, AgencyRow] = {}  # the first by region
+    for agency in agencies:
+        if agency.kind is AgencyKind.TOWNSHIP_TEAM:
+            teams[agency.region_id].append(agency)
+        elif agency.kind is AgencyKind.COMPREHENSIVE_BUREAU:
+            bureaus.setdefault(agency.region_id, agency)
+    certified = Counter(s.agency_id for s in staff if s.certified_on(as_of))
     out = []
     for region in regions:
         if region.level is not RegionLevel.TOWNSHIP:
             continue
-        teams = sorted((a for a in agencies if a.kind is AgencyKind.TOWNSHIP_TEAM and a.region_id == region.id), key=lambda a: a.name)
-        team_ids = {t.id for t in teams}
-        count = sum(1 for s in staff if s.agency_id in team_ids and s.certified_on(as_of))
+        seated = sorted(teams[region.id], key=lambda a: a.name)
+        count = sum(certified[t.id] for t in seated)
         required = policy.key_township_officers if region.key_township else policy.township_officers
         if count >= required:
             continue
-        answerable = teams[0] if teams else next(
-            (a for a in agencies if a.kind is AgencyKind.COMPREHENSIVE_BUREAU and a.region_id == region.parent_id), None
-        )
+        answerable = seated[0] if seated else bureaus.get(region.parent_id)
         if answerable is None:
             continue
         out.append(Alert("TOWNSHIP_UNDERSTAFFED", answerable.id, "Region", region.id, {
             "township": region.name, "key_township": region.key_township, "officers": count, "required": required,
-            "teams": len(teams),
+            "teams": len(seated),
         }))
     return out
 

@@ -246,9 +246,15 @@ def _within(column: sa.ColumnElement, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(column >= period.start, column <= period.end)
 
 
-def _ended_by(how: str) -> sa.Select:
-    """Cases whose execution was ended in this way (an end_execution event)."""
-    return sa.select(events.c.case_id).where(events.c.kind == "end_execution", events.c.data["ended_by"].as_string() == how)
+def _ended_by(how: str) -> sa.ColumnElement[bool]:
+    """The case's execution was ended in this way (an end_execution event of that case)."""
+    return sa.exists().where(events.c.case_id == cases.c.id, events.c.kind == "end_execution", events.c.data["ended_by"].as_string() == how)
+
+
+def _paid() -> sa.ScalarSelect:
+    """What the case's payment events add up to (looked up per counted case, never over every event)."""
+    amount = sa.cast(events.c.data["amount_fen"].as_string(), sa.BigInteger)
+    return sa.select(sa.func.coalesce(sa.func.sum(amount), 0)).where(events.c.case_id == cases.c.id, events.c.kind == "payment").scalar_subquery()
 
 
 async def load_counts(session: AsyncSession, agency_ids: Collection[uuid.UUID], period: Period, as_of: dt.date) -> dict[uuid.UUID, Counts]:
@@ -280,17 +286,10 @@ async def load_counts(session: AsyncSession, agency_ids: Collection[uuid.UUID], 
         domains[agency_id][domain] += n
 
     # 2. fine decisions of the period and their execution
-    paid = (
-        sa.select(events.c.case_id, sa.func.sum(sa.cast(events.c.data["amount_fen"].as_string(), sa.BigInteger)).label("paid"))
-        .where(events.c.kind == "payment")
-        .group_by(events.c.case_id)
-        .subquery()
-    )
-    executed = sa.or_(sa.func.coalesce(paid.c.paid, 0) >= c.fine_fen, c.id.in_(_ended_by("court_concluded")))
+    executed = sa.or_(_paid() >= c.fine_fen, _ended_by("court_concluded"))
     stmt = (
         sa.select(c.agency_id, sa.func.count(), _count(executed))
-        .select_from(cases.outerjoin(paid, paid.c.case_id == c.id))
-        .where(c.agency_id.in_(ids), _within(c.decided_on, period), c.fine_fen > 0, c.id.not_in(_ended_by("decision_revoked")))
+        .where(c.agency_id.in_(ids), _within(c.decided_on, period), c.fine_fen > 0, ~_ended_by("decision_revoked"))
         .group_by(c.agency_id)
     )
     for agency_id, n, done in await session.execute(stmt):

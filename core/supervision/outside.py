@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhifa.core.db import in_ids
 from zhifa.core.audit.service import record
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from zhifa.core.clock import legal_date
@@ -68,7 +69,7 @@ def in_term_clause(table: sa.Table, on: dt.date) -> sa.ColumnElement[bool]:
 def visible_clause(table: sa.Table, agencies: frozenset[uuid.UUID], regions: frozenset[uuid.UUID]) -> sa.ColumnElement[bool]:
     """Appointed by an agency in reach, or serving a region in reach (an enforcer of the county
     knows who watches it; the names of special supervisors are published)."""
-    return sa.or_(table.c.appointing_agency_id.in_(agencies), table.c.region_id.in_(regions))
+    return sa.or_(in_ids(table.c.appointing_agency_id, agencies), in_ids(table.c.region_id, regions))
 
 
 # --- services -----------------------------------------------------------------------------------

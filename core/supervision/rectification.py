@@ -32,6 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from zhifa.core.db import in_ids
 from zhifa.core.errors import CommonErrorCode, ErrorCode, UserError
 from zhifa.core.supervision.error_codes import SupervisionErrorCode
 from zhifa.core.supervision.models import CampaignStage, LetterStatus as L, ProblemStatus as P, SupervisionLetter
@@ -248,7 +249,7 @@ LETTER, LETTER_EVENT, CAMPAIGN, PROBLEM = "SupervisionLetter", "SupervisionLette
 
 def letter_visible(table: sa.Table, agencies: frozenset[uuid.UUID]) -> sa.ColumnElement[bool]:
     """A letter belongs to the agency it is addressed to and to the issuing bureau."""
-    return sa.or_(table.c.agency_id.in_(agencies), table.c.issuing_agency_id.in_(agencies))
+    return sa.or_(in_ids(table.c.agency_id, agencies), in_ids(table.c.issuing_agency_id, agencies))
 
 
 def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID], overseers: Iterable[uuid.UUID] = ()) -> list[sa.ColumnElement[bool]]:
@@ -262,7 +263,7 @@ def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID], overseers: 
         letters = SupervisionLetter.__table__
         return [table.c.letter_id.in_(sa.select(letters.c.id).where(letter_visible(letters, agencies)))]
     if kind == PROBLEM:
-        return [table.c.agency_id.in_(agencies)]
+        return [in_ids(table.c.agency_id, agencies)]
     if kind == CAMPAIGN:
-        return [table.c.organiser_agency_id.in_(agencies | frozenset(overseers))]
+        return [in_ids(table.c.organiser_agency_id, agencies | frozenset(overseers))]
     return [sa.false()]

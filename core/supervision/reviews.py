@@ -26,6 +26,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhifa.core.db import in_ids
 from zhifa.core.audit.service import record
 from zhifa.core.cases.models import CaseOfficer
 from zhifa.core.clock import legal_date
@@ -48,7 +49,7 @@ def where(kind: str, table: sa.Table, agencies: Iterable[uuid.UUID] | None, offi
             return [purpose]
         agencies = frozenset(agencies)
         seen = sa.select(reviews.c.sample_id).where(*_review_reach(reviews, agencies, officer_id))
-        return [purpose, sa.or_(table.c.organiser_agency_id.in_(agencies), table.c.id.in_(seen))]
+        return [purpose, sa.or_(in_ids(table.c.organiser_agency_id, agencies), table.c.id.in_(seen))]
     if kind == "CaseReview":
         if agencies is None:
             return []
@@ -63,7 +64,7 @@ def assigned_cases(officer_id: uuid.UUID) -> sa.Select:
 
 
 def _review_reach(table: sa.Table, agencies: frozenset[uuid.UUID], officer_id: uuid.UUID | None) -> list[sa.ColumnElement[bool]]:
-    mine = [table.c.agency_id.in_(agencies)]
+    mine = [in_ids(table.c.agency_id, agencies)]
     if officer_id is not None:
         mine.append(table.c.reviewer_id == officer_id)
     return [sa.or_(*mine)]

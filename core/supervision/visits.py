@@ -29,6 +29,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhifa.core.db import in_ids
 from zhifa.core.audit.service import record
 from zhifa.core.cases.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from zhifa.core.cases.models import Case
@@ -61,16 +62,16 @@ def where(
     the viewer is a supervisor or the provincial platform."""
     if kind == "OutsideSupervisor":
         return [outside.visible_clause(table, agencies, regions)]
-    organised = SupervisionSample.organiser_agency_id.in_(agencies)
+    organised = in_ids(SupervisionSample.organiser_agency_id, agencies)
     if kind == "ReturnVisit":
         mine = table.c.sample_id.in_(sa.select(SupervisionSample.id).where(organised))
-        return [sa.or_(table.c.agency_id.in_(agencies), mine) if supervises else mine]
+        return [sa.or_(in_ids(table.c.agency_id, agencies), mine) if supervises else mine]
     if kind == "ReturnVisitSample":
         purpose = table.c.purpose == SamplePurpose.RETURN_VISIT.value
         if not supervises:
-            return [purpose, table.c.organiser_agency_id.in_(agencies)]
-        visited = sa.select(ReturnVisit.sample_id).where(ReturnVisit.agency_id.in_(agencies))
-        return [purpose, sa.or_(table.c.organiser_agency_id.in_(agencies), table.c.id.in_(visited))]
+            return [purpose, in_ids(table.c.organiser_agency_id, agencies)]
+        visited = sa.select(ReturnVisit.sample_id).where(in_ids(ReturnVisit.agency_id, agencies))
+        return [purpose, sa.or_(in_ids(table.c.organiser_agency_id, agencies), table.c.id.in_(visited))]
     return [sa.false()]
 
 

@@ -86,12 +86,13 @@ async def detect(session: AsyncSession, scope: Scope, policy: a.AlertPolicy = a.
     if scope.wants("ROTATION_DUE"):
         found += a.rotation_due(await _postings(session, scope), scope.as_of, policy)
     if scope.wants("STAFFING_FRONT_LINE_BELOW_RATIO", "TOWNSHIP_UNDERSTAFFED"):
-        agencies = await _agencies(session)
+        places = _places(scope)
+        agencies = await _agencies(session, places)
         staff = await _staff(session, *scope.of(Officer.agency_id))
         if scope.wants("STAFFING_FRONT_LINE_BELOW_RATIO"):
             found += a.front_line_ratio(agencies, staff, scope.as_of, policy)
         if scope.wants("TOWNSHIP_UNDERSTAFFED"):
-            found += a.township_staffing(await _regions(session), agencies, staff, scope.as_of, policy)
+            found += a.township_staffing(await _regions(session, places), agencies, staff, scope.as_of, policy)
     if scope.wants("INSPECTION_CEILING_EXCEEDED"):
         found += await _inspection_load(session, scope, policy)
     inside = scope.agencies
@@ -102,15 +103,15 @@ async def detect(session: AsyncSession, scope: Scope, policy: a.AlertPolicy = a.
 
 
 async def _deadlines(session: AsyncSession, scope: Scope) -> list[a.DeadlineRow]:
-    first_published = (
-        sa.select(Publication.case_id, sa.func.min(Publication.published_on).label("published_on"))
-        .group_by(Publication.case_id).subquery()
-    )
+    """Deadlines past due and unmet on `as_of`; a publication deadline with its decision's first
+    publication (looked up for those rows only, never grouped over every publication)."""
     d = CaseDeadline
+    first_published = sa.case(
+        (d.kind == a.PUBLICATION_KIND, sa.select(sa.func.min(Publication.published_on)).where(Publication.case_id == d.case_id).scalar_subquery()),
+    )
     stmt = (
-        sa.select(d.case_id, Case.agency_id, Case.case_number, d.kind, d.label, d.due_on, d.met_on, d.basis, first_published.c.published_on)
+        sa.select(d.case_id, Case.agency_id, Case.case_number, d.kind, d.label, d.due_on, d.met_on, d.basis, first_published)
         .join(Case, Case.id == d.case_id)
-        .outerjoin(first_published, first_published.c.case_id == d.case_id)
         .where(d.due_on < scope.as_of, sa.or_(d.met_on.is_(None), d.met_on > scope.as_of), *scope.of(Case.agency_id))
     )
     return [a.DeadlineRow(*row) for row in await session.execute(stmt)]
@@ -230,7 +231,8 @@ async def _no_enforcement(session: AsyncSession, scope: Scope) -> list[a.Alert]:
     explained = {(r[0], r[1]) for r in await session.execute(
         sa.select(SpecialExplanation.agency_id, SpecialExplanation.domain_code).where(SpecialExplanation.year == scope.year, *scope.of(SpecialExplanation.agency_id))
     )}
-    parents = dict((await session.execute(sa.select(Agency.id, Agency.parent_id))).all())
+    # the climb from an acting agency to the agencies above it stays inside the scope (closed downwards)
+    parents = dict((await session.execute(sa.select(Agency.id, Agency.parent_id).where(*scope.of(Agency.id)))).all())
     return a.no_enforcement_act(held, acted, explained, scope.year, scope.as_of, parents)
 
 
@@ -242,12 +244,25 @@ async def _postings(session: AsyncSession, scope: Scope) -> list[a.PostingRow]:
     return [a.PostingRow(*row) for row in await session.execute(stmt)]
 
 
-async def _agencies(session: AsyncSession) -> list[a.AgencyRow]:
-    return [a.AgencyRow(*r) for r in await session.execute(sa.select(Agency.id, Agency.parent_id, Agency.region_id, Agency.kind, Agency.name))]
+def _places(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    """The regions where the scope's agencies sit and the townships right below them: every agency
+    seated there is loaded (a township's teams, a bureau's department), whatever the scope."""
+    if scope.agencies is None:
+        return []
+    seats = sa.select(Agency.region_id).where(*scope.of(Agency.id))
+    return [sa.or_(Region.id.in_(seats), Region.parent_id.in_(seats))]
 
 
-async def _regions(session: AsyncSession) -> list[a.RegionRow]:
-    return [a.RegionRow(*r) for r in await session.execute(sa.select(Region.id, Region.parent_id, Region.level, Region.key_township, Region.name))]
+async def _agencies(session: AsyncSession, places: list[sa.ColumnElement[bool]]) -> list[a.AgencyRow]:
+    stmt = sa.select(Agency.id, Agency.parent_id, Agency.region_id, Agency.kind, Agency.name)
+    if places:
+        stmt = stmt.where(Agency.region_id.in_(sa.select(Region.id).where(*places)))
+    return [a.AgencyRow(*r) for r in await session.execute(stmt)]
+
+
+async def _regions(session: AsyncSession, places: list[sa.ColumnElement[bool]]) -> list[a.RegionRow]:
+    stmt = sa.select(Region.id, Region.parent_id, Region.level, Region.key_township, Region.name).where(*places)
+    return [a.RegionRow(*r) for r in await session.execute(stmt)]
 
 
 async def _inspection_load(session: AsyncSession, scope: Scope, policy: a.AlertPolicy) -> list[a.Alert]:

@@ -9,6 +9,7 @@ import enum
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
+from zhifa.core.db import in_ids
 from zhifa.core.access.viewer import descendants
 from zhifa.core.clock import legal_today
 from zhifa.core.complaints import models as m
@@ -127,7 +128,7 @@ async def resolve_ledger(
         if reach is not None and key not in reach:
             raise forbidden("该机关不在本账号的管辖范围内")
         tree = descendants([key], {r.id: r.parent_id for r in await plan.session.execute(sa.select(AgencyRow.id, AgencyRow.parent_id))})
-        scope = [c.agency_id.in_(tree), c.received_on >= from_, c.received_on <= to, *access.where("Complaint", complaints)]
+        scope = [in_ids(c.agency_id, tree), c.received_on >= from_, c.received_on <= to, *access.where("Complaint", complaints)]
         late = rules.overdue_clause(complaints, as_of)
         closed = sa.and_(c.closed_on.is_not(None), c.closed_on <= as_of)
         replied = sa.and_(c.replied_on.is_not(None), c.replied_on <= as_of)

@@ -10,6 +10,8 @@ is the agency head's 专项说明 that clears NO_ENFORCEMENT_ACT.
 
 from __future__ import annotations
 
+import bisect
+import collections
 import datetime as dt
 import enum
 import uuid
@@ -32,15 +34,18 @@ from zhifa.schema.kit.access import forbidden
 from zhifa.schema.kit.connections import decode_id, planner
 from zhifa.schema.kit.enums import graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.relay import global_id
+from zhifa.schema.kit.relay import Edge, PageInfo, decode_cursor, encode_cursor, global_id
 
 AlertCode = strawberry.enum(
     enum.Enum("AlertCode", {code: strawberry.enum_value(code, description=rule.title) for code, rule in rules.RULES.items()}),
     description="问题预警规则代码",
 )
 AlertSeverity = graphql_enum(rules.Severity, "AlertSeverity", "预警严重程度")
-SEVERITY_ORDER = {s: i for i, s in enumerate(rules.Severity)}
 MAX_ALERTS = 500
+# the types of `core.supervision.alerts.Alert.key`, for reading a cursor back
+KEY_COLUMNS = tuple(sa.column(name, kind) for name, kind in (
+    ("severity", sa.Integer), ("code", sa.String), ("agency", sa.String), ("kind", sa.String), ("subject", sa.String), ("distinct", sa.String),
+))
 
 
 @strawberry.type(description="一条预警规则：代码、名称、依据和阈值")
@@ -79,7 +84,9 @@ class AlertReport:
     year: int = strawberry.field(description="年度（同案异罚、偏离裁量、专项说明、执法人数、检查频次按此年度统计）")
     total: int
     counts: list[AlertCount] = strawberry.field(description="每条规则的预警条数（含 0）")
-    alerts: list[Alert] = strawberry.field(description="预警明细（按严重程度、规则、机关排序；first/offset 分段）")
+    alerts: list[Alert] = strawberry.field(description="预警明细（按严重程度、规则、机关、记录排序；first/after 或 first/offset 分段）")
+    edges: list[Edge[Alert]] = strawberry.field(description="同 alerts，每条带游标（after 传入 endCursor 取下一段）")
+    page_info: PageInfo = strawberry.field(description="分页信息")
 
 
 def _gids(details: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +125,7 @@ async def _scope_agencies(plan, agency_id: strawberry.ID | None) -> frozenset[uu
 
 
 async def resolve_alerts(info: strawberry.Info, as_of: dt.date | None, year: int | None, codes: list[Any] | None,
-                         agency_id: strawberry.ID | None, first: int, offset: int) -> AlertReport:
+                         agency_id: strawberry.ID | None, first: int, offset: int, after: str | None) -> AlertReport:
     access = info.context.access
     access.require("Case")
     as_of = as_of or legal_today()
@@ -130,17 +137,18 @@ async def resolve_alerts(info: strawberry.Info, as_of: dt.date | None, year: int
     wanted = frozenset(c.value for c in codes) if codes else None
     async with planner(info) as plan:
         agencies = await _scope_agencies(plan, agency_id)
-        found = await watch.detect(plan.session, watch.Scope(as_of, year, agencies, wanted))
-        found.sort(key=lambda x: (SEVERITY_ORDER[x.level], x.code, str(x.agency_id), x.subject_kind, str(x.subject_id)))
-        page = found[offset:offset + first]
+        found = sorted(await watch.detect(plan.session, watch.Scope(as_of, year, agencies, wanted)), key=lambda x: x.key)
+        start = offset + (bisect.bisect_right(found, decode_cursor(after, KEY_COLUMNS), key=lambda x: x.key) if after else 0)
+        page = found[start:start + first]
         ids = {x.agency_id for x in page}
         names = dict((await plan.session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids)))).all()) if ids else {}
-    per_code: dict[str, int] = {}
-    for x in found:
-        per_code[x.code] = per_code.get(x.code, 0) + 1
-    counts = [AlertCount(code=AlertCode(code), title=rule.title, count=per_code.get(code, 0))
+    per_code = collections.Counter(x.code for x in found)
+    counts = [AlertCount(code=AlertCode(code), title=rule.title, count=per_code[code])
               for code, rule in rules.RULES.items() if wanted is None or code in wanted]
-    return AlertReport(as_of=as_of, year=year, total=len(found), counts=counts, alerts=[_alert(x, names) for x in page])
+    edges = [Edge(cursor=encode_cursor(x.key), node=_alert(x, names)) for x in page]
+    page_info = PageInfo(has_next_page=start + first < len(found), has_previous_page=start > 0,
+                         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+    return AlertReport(as_of=as_of, year=year, total=len(found), counts=counts, alerts=[e.node for e in edges], edges=edges, page_info=page_info)
 
 
 def alert_rules() -> list[AlertRule]:
@@ -219,9 +227,10 @@ class AlertQueries:
         codes: Annotated[list[AlertCode] | None, strawberry.argument(description="只计算这些规则")] = None,
         agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="只看该机关及其下级机关")] = None,
         first: Annotated[int, strawberry.argument(description=f"返回的预警条数（0–{MAX_ALERTS}）；counts 与 total 不受影响")] = 100,
-        offset: Annotated[int, strawberry.argument(description="跳过的预警条数")] = 0,
+        offset: Annotated[int, strawberry.argument(description="跳过的预警条数（在 after 之后再跳过）")] = 0,
+        after: Annotated[str | None, strawberry.argument(description="从该游标（上一段的 pageInfo.endCursor）之后开始")] = None,
     ) -> AlertReport:
-        return await resolve_alerts(info, as_of, year, codes, agency_id, first, offset)
+        return await resolve_alerts(info, as_of, year, codes, agency_id, first, offset, after)
 
     @strawberry.field(description="预警规则清单：代码、名称、依据、判定规则和阈值")
     def alert_rules(self) -> list[AlertRule]:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from typing import Annotated
@@ -42,7 +43,7 @@ from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
-from zhifa.schema.kit.relay import global_id
+from zhifa.schema.kit.relay import MAX_PAGE, Edge, PageInfo, decode_cursor, encode_cursor, global_id
 
 CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
 
@@ -139,7 +140,9 @@ class ResponsibilityLedger:
     to: dt.date = strawberry.field(description="统计期结束日（含）")
     as_of: dt.date = strawberry.field(description="统计截止日（判断投诉举报期限是否届满）")
     generated_at: dt.datetime = strawberry.field(description="生成时间")
-    rows: list[LedgerRow] = strawberry.field(description="每个执法主体一行，按排名")
+    rows: list[LedgerRow] = strawberry.field(description="每个执法主体一行，按排名（给出 first 时为该段）")
+    edges: list[Edge[LedgerRow]] = strawberry.field(description="同 rows，每条带游标（after 传入 endCursor 取下一段）")
+    page_info: PageInfo = strawberry.field(description="分页信息")
     total: LedgerRow = strawberry.field(description="合计（件数相加，比率由合计件数计算）")
 
 
@@ -160,16 +163,31 @@ def _row(row: figures.LedgerRow, names: dict[str, str]) -> LedgerRow:
     )
 
 
+# a row's place in the ranking, for reading a cursor back: ranked first by rank, then unranked by name
+KEY_COLUMNS = tuple(sa.column(name, kind) for name, kind in (("unranked", sa.Integer), ("rank", sa.Integer), ("name", sa.String), ("agency", sa.String)))
+
+
+def _key(row: figures.LedgerRow) -> tuple[int, int, str, str]:
+    return (int(row.rank is None), row.rank or 0, row.name, str(row.agency_id))
+
+
 async def resolve_ledger(info: strawberry.Info, year: int | None, start: dt.date | None, end: dt.date | None,
-                         agency_id: strawberry.ID | None) -> ResponsibilityLedger:
+                         agency_id: strawberry.ID | None, first: int | None, after: str | None) -> ResponsibilityLedger:
     period = _period(year, start, end)
     key = decode_id(agency_id, "Agency", "agencyId")
+    if first is not None and not 0 <= first <= MAX_PAGE:
+        raise GraphQLError(f"每页数量应在 0 至 {MAX_PAGE} 之间", extensions={"code": CommonErrorCode.PAGE_SIZE_INVALID, "field": "first"})
     async with planner(info) as plan:
         scope = await ledger_agencies(plan.session, info.context.access, key)
         found = await figures.responsibility_ledger(plan.session, scope, period)
+    begin = bisect.bisect_right(found.rows, decode_cursor(after, KEY_COLUMNS), key=_key) if after else 0
+    page = found.rows[begin:] if first is None else found.rows[begin:begin + first]
+    edges = [Edge(cursor=encode_cursor(_key(r)), node=_row(r, found.domains)) for r in page]
+    page_info = PageInfo(has_next_page=begin + len(page) < len(found.rows), has_previous_page=begin > 0,
+                         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
     return ResponsibilityLedger(
         from_=found.period.start, to=found.period.end, as_of=found.as_of, generated_at=found.generated_at,
-        rows=[_row(r, found.domains) for r in found.rows], total=_row(found.total, found.domains),
+        rows=[e.node for e in edges], edges=edges, page_info=page_info, total=_row(found.total, found.domains),
     )
 
 
@@ -329,8 +347,10 @@ class LedgerQueries:
         from_: Annotated[dt.date | None, strawberry.argument(name="from", description="统计期开始日")] = None,
         to: Annotated[dt.date | None, strawberry.argument(description="统计期结束日（含）")] = None,
         agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="只统计该机关及其下级机关")] = None,
+        first: Annotated[int | None, strawberry.argument(description=f"只返回排名中的这么多行（0–{MAX_PAGE}）；默认全部。合计不受影响")] = None,
+        after: Annotated[str | None, strawberry.argument(description="从该游标（上一段的 pageInfo.endCursor）之后开始")] = None,
     ) -> ResponsibilityLedger:
-        return await resolve_ledger(info, year, from_, to, agency_id)
+        return await resolve_ledger(info, year, from_, to, agency_id, first, after)
 
     @strawberry.field(description="某案件的行政复议和行政诉讼")
     async def legal_challenges(self, info: strawberry.Info, case_id: strawberry.ID) -> list[LegalChallenge]:
