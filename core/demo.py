@@ -663,21 +663,7 @@ class CountyBuilder(Staffing):
         return facts
 
     def _fact_value(self, d: dict[str, Any], rng: random.Random | None = None) -> Any:
-        rng = rng or self.rng
-        kind = d["type"]
-        if kind == "money":
-            return str(Decimal(rng.randint(1000, 2_000_000)).quantize(Decimal("0.01")))
-        if kind == "integer":
-            return rng.randint(0, 5)
-        if kind == "decimal":
-            return str(Decimal(rng.randint(0, 300)) / 100)
-        if kind == "boolean":
-            return rng.random() < 0.5
-        if kind == "enum":
-            return rng.choice(d["choices"])
-        if kind == "date":
-            return (self.today - dt.timedelta(days=rng.randint(1, 300))).isoformat()
-        return "现场检查发现"
+        return fact_value(d, rng or self.rng, self.today)
 
     def _mark_key_townships(self, townships: list[Region]) -> None:
         for region in townships:
@@ -710,3 +696,21 @@ async def token_people(session) -> list[tuple[str, Role, Officer, Agency]]:
         if match:
             found.append((label, role, *match))
     return found
+
+
+def fact_value(d: dict[str, Any], rng: random.Random, today: dt.date) -> Any:
+    """A plausible value for one of an item's declared facts (its `type`, `choices`)."""
+    kind = d["type"]
+    if kind == "money":
+        return str(Decimal(rng.randint(1000, 2_000_000)).quantize(Decimal("0.01")))
+    if kind == "integer":
+        return rng.randint(0, 5)
+    if kind == "decimal":
+        return str(Decimal(rng.randint(0, 300)) / 100)
+    if kind == "boolean":
+        return rng.random() < 0.5
+    if kind == "enum":
+        return rng.choice(d["choices"])
+    if kind == "date":
+        return (today - dt.timedelta(days=rng.randint(1, 300))).isoformat()
+    return "现场检查发现"

@@ -81,6 +81,7 @@ class CommonErrorCode(ErrorCode):
     BASIS_REQUIRED = "BASIS_REQUIRED", "须写明依据（赋权决定文号、风险分类依据）"
     OUTCOME_INVALID = "OUTCOME_INVALID", "所选结果不是可以直接登记的结果"
     FEEDBACK_REQUIRED = "FEEDBACK_REQUIRED", "须记录回访意见：投诉举报销号前的满意度评价，或案件回访中当事人的具体意见"
+    DATASET_DIFFERS = "DATASET_DIFFERS", "数据库中已有其他数据（另一份演示数据集或业务数据）：不加 --replace 不会覆盖"
 
 
 def all_code_enums() -> tuple[type[ErrorCode], ...]:

@@ -84,7 +84,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
 
 @demo_app.command("load")
-def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
+def demo_load(
+    seed: int = 2026,
+    cases: int = 500,
+    entities: int = 200,
+    scale: str | None = typer.Option(None, help="省级规模数据集：county（一个县）、city（一个地市）或 province（全省）；不指定则载入小型演示地市"),
+    replace: bool = typer.Option(False, help="与 --scale 同用：替换数据库中已有的其他数据"),
+) -> None:
     """载入演示地市（舟山市）：定海区、普陀区各有县局、专业队伍、乡镇执法队和司法局，另有市局、市司法局；案件数、相对人数为合计，三分之二在定海区。"""
     from zhifa.core.demo import load_demo
     from zhifa.core.entities.crypto import DataKey
@@ -93,6 +99,9 @@ def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
     plugins = _plugins(settings)
     asyncio.run(_upgrade(settings, plugins))
     key = DataKey.from_hex(settings.data_key_hex())
+    if scale is not None:
+        _demo_scale(settings, plugins, key, scale, seed, replace)
+        return
     summary = asyncio.run(
         load_demo(settings.database_url, plugins.catalog, key, seed=seed, cases=cases, entities=entities, console=console)
     )
@@ -101,11 +110,37 @@ def demo_load(seed: int = 2026, cases: int = 500, entities: int = 200) -> None:
         _print_demo_tokens(settings)
 
 
-def _print_demo_tokens(settings: Settings) -> None:
+def _demo_scale(settings: Settings, plugins: PluginManager, key, scale: str, seed: int, replace: bool) -> None:
+    """`demo load --scale`: the province-sized data set (core.scale), reused when already loaded."""
+    from zhifa.core.errors import UserError
+    from zhifa.core.scale import SCALES, load_scale
+    from zhifa.core.scale.tokens import token_people
+
+    if scale not in SCALES:
+        console.print(f"[red]未知的规模“{scale}”：可选 {'、'.join(SCALES)}[/red]")
+        raise typer.Exit(2)
+    try:
+        dataset = asyncio.run(load_scale(settings.database_url, plugins.catalog, key, scale=scale, seed=seed, console=console, replace=replace))
+    except UserError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    counts = dataset.counts
+    if dataset.reused:
+        console.print(f"数据库中已有演示数据集 {scale}（种子 {seed}，{dataset.loaded_at} 载入），未重复载入。")
+    else:
+        console.print(f"已载入演示数据集 {scale}（种子 {seed}），用时 {dataset.seconds} 秒。")
+    console.print("、".join(f"{table} {n}" for table, n in counts.items()))
+    if not settings.production:
+        _print_demo_tokens(settings, token_people)
+
+
+def _print_demo_tokens(settings: Settings, people_of=None) -> None:
     """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
     from zhifa.core.db import make_engine, session_factory
     from zhifa.core.demo import token_people
     from zhifa.schema.kit.auth import issue_token
+
+    token_people = people_of or token_people
 
     async def people():
         engine = make_engine(settings.database_url)
