@@ -77,10 +77,10 @@ async def _upgrade(settings: Settings, plugins: PluginManager):
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """启动 GraphQL 服务（/graphql，浏览器中打开即为 GraphiQL）。"""
-    import uvicorn
+    from zhifa.schema.http.serve import run
 
     console.print(f"GraphQL：http://{host}:{port}/graphql")
-    uvicorn.run("zhifa.schema.http.app:create_app", factory=True, host=host, port=port, workers=workers)
+    run(host, port, workers)
 
 
 @demo_app.command("load")
