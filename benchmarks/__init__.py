@@ -1,0 +1,1 @@
+"""Benchmarks of the zhifa API (`python -m benchmarks`); not part of the installed distribution."""
