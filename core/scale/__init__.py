@@ -32,7 +32,7 @@ from zhifa.core.demo import phase
 from zhifa.core.entities.crypto import DataKey
 from zhifa.core.errors import CommonErrorCode, UserError
 from zhifa.core.people.models import Agency
-from zhifa.core.scale.bulk import Writer, empty
+from zhifa.core.scale.bulk import Writer, analyse, empty
 from zhifa.core.scale.counties import Job, Maker, county_rows, job_items, workers
 from zhifa.core.scale.shape import SCALES, Scale
 from zhifa.core.scale.tables import Rows
@@ -91,7 +91,10 @@ async def load_scale(url: str, catalog: Catalog, key: DataKey, *, scale: str, se
                     held = f"演示数据集 {found.scale}（种子 {found.seed}）" if found else "其他数据（如小型演示数据或业务数据）"
                     raise UserError(CommonErrorCode.DATASET_DIFFERS, f"数据库中已有{held}，未载入 {scale}（种子 {seed}）；如需替换请加 --replace", "scale")
                 await empty(await session.connection())
-            return await _load(session, catalog, key, shape, seed, console, calendar or DEFAULT_CALENDAR)
+            dataset = await _load(session, catalog, key, shape, seed, console, calendar or DEFAULT_CALENDAR)
+        await analyse(engine)
+        phase(console, "已更新查询规划统计信息（ANALYZE）")
+        return dataset
     finally:
         await engine.dispose()
 

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
+from itertools import groupby
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from zhifa.core.cases.models import Case, CaseDeadline, CaseOfficer, CaseOfficer
 from zhifa.core.catalog.error_codes import CatalogErrorCode
 from zhifa.core.catalog.models import CatalogItemVersion, Delegation, Domain
 from zhifa.core.clock import legal_date
+from zhifa.core.db import in_ids
 from zhifa.core.complaints import rules as complaint_rules
 from zhifa.core.complaints.models import Complaint
 from zhifa.core.errors import UserError
@@ -70,11 +72,7 @@ async def detect(session: AsyncSession, scope: Scope, policy: a.AlertPolicy = a.
         found += a.complaints_overdue(await _complaints(session, scope), scope.as_of)
     if scope.wants("TOO_FEW_OFFICERS", "AUXILIARY_ALONE"):
         acts = [*await _case_acts(session, scope), *await _inspection_acts(session, scope)]
-        acting = sa.union(
-            sa.select(CaseOfficer.officer_id).where(CaseOfficer.role == CaseOfficerRole.HANDLER, CaseOfficer.case_id.in_(sa.select(Case.id).where(*_case_where(scope)))),
-            sa.select(InspectionInspector.officer_id).where(InspectionInspector.inspection_id.in_(sa.select(Inspection.id).where(*_inspection_where(scope)))),
-        )
-        staff = await _staff(session, Officer.id.in_(acting))
+        staff = await _staff(session, in_ids(Officer.id, {person for act in acts for person in act.staff_ids}))
         found += a.acting_staff(acts, {s.id: s for s in staff}, policy)
     if scope.wants("DISPARATE_PENALTY", "DISCRETION_DEPARTURE", "DISCRETION_DEPARTURE_UNREASONED"):
         decided = await _decided(session, scope)
@@ -146,18 +144,18 @@ async def _case_acts(session: AsyncSession, scope: Scope) -> list[a.Act]:
     the filing day, else the registration day (the last act the handling officers signed)."""
     start, end = scope.year_start, scope.year_end
     where = _case_where(scope)
-    cases = (await session.execute(
-        sa.select(Case.id, Case.agency_id, Case.case_number, Case.domain_code, Case.decided_on, Case.filed_on, Case.registered_at).where(*where)
-    )).all()
-    handlers: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    stmt = sa.select(CaseOfficer.case_id, CaseOfficer.officer_id).where(CaseOfficer.role == CaseOfficerRole.HANDLER, CaseOfficer.case_id.in_(sa.select(Case.id).where(*where)))
-    for case_id, officer_id in await session.execute(stmt):
-        handlers[case_id].append(officer_id)
+    handler = sa.and_(CaseOfficer.case_id == Case.id, CaseOfficer.role == CaseOfficerRole.HANDLER)
+    rows = await session.execute(  # each case with its handlers, a row a handler
+        sa.select(Case.id, Case.agency_id, Case.case_number, Case.domain_code, Case.decided_on, Case.filed_on, Case.registered_at, CaseOfficer.officer_id)
+        .outerjoin(CaseOfficer, handler).where(*where).order_by(Case.id, CaseOfficer.position)
+    )
     acts = []
-    for c in cases:
+    for _, same in groupby(rows, key=lambda r: r.id):
+        c, *others = same
         on = c.decided_on or c.filed_on or legal_date(c.registered_at)
         if start <= on <= end:
-            acts.append(a.Act("Case", c.id, c.agency_id, on, (c.domain_code,), tuple(handlers[c.id]), c.case_number))
+            handlers = tuple(r.officer_id for r in (c, *others) if r.officer_id is not None)
+            acts.append(a.Act("Case", c.id, c.agency_id, on, (c.domain_code,), handlers, c.case_number))
     return acts
 
 
