@@ -164,9 +164,9 @@ async def test_register_case_and_a_step_in_fewer_statements(api, bureau, stateme
     (startInvestigation, the case's id, version and status back) 24, each counted with the
     request's rate-limit statement; now 15 and 18, the trees' generation read included (one more when a request
     is the first of its rate-limit minute and clears old windows). The
-    issue's target (half) is not reached yet: the entity is still read twice at registration, the
-    case twice by a step, and the audit link takes three statements. Audit chain, gap-free numbers
-    and versions stay as they were."""
+    issue's target (half) is not reached yet: a step still reads the case twice (the scoped check,
+    then the locked load with its item, entity and agency), and the audit link takes three
+    statements. Audit chain, gap-free numbers and versions stay as they were."""
     payload = {"entityId": bureau["company"], "agencyId": bureau["agency"]["id"], "itemCode": "JZ001", "violationDate": ago(60),
                "officerIds": bureau["officers"], "facts": {"construction_cost": "2000000"}}
     statements["n"] = 0

@@ -339,8 +339,10 @@ async def resolve_register_case(info: strawberry.Info, input: RegisterCaseInput)
         agency_id = decode_id(input.agency_id, "Agency", "agencyId")
         access.require_enforcer_of(agency_id)
         entity_id = decode_id(input.entity_id, "Entity", "entityId")
-        # Loaded, not only checked: registration reads the same entity from the session.
-        if await session.scalar(Planner(session, access).scoped("Entity", sa.select(EntityRow).where(EntityRow.id == entity_id))) is None:
+        # Loaded and held, not only checked: registration then finds the entity in the session's
+        # identity map (which holds its objects weakly: a result not kept is gone again).
+        entity = await session.scalar(Planner(session, access).scoped("Entity", sa.select(EntityRow).where(EntityRow.id == entity_id)))
+        if entity is None:
             raise RuleError(EntityErrorCode.ENTITY_NOT_FOUND, "行政相对人不存在或不在本机关管辖范围内", "entityId")
         new = NewCase(
             entity_id=entity_id,
