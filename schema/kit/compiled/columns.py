@@ -10,6 +10,7 @@ import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.sql import FromClause
@@ -18,9 +19,11 @@ Expr = sa.ColumnElement
 _SAFE = re.compile(r"^[A-Za-z0-9_$:%.+\-\[\]]*$")  # no quote, no backslash
 
 
+@lru_cache(maxsize=4096)
 def const(text: str) -> Expr:
     """A SQL string literal for our own names (GraphQL keys, enum names, type names): no bind
-    parameter, so the statement's text is the same from request to request."""
+    parameter, so the statement's text is the same from request to request. Made once per text
+    (an element is immutable, so every statement can share it)."""
     if not _SAFE.match(text):
         raise ValueError(f"not a plain name: {text!r}")
     return sa.literal_column(f"'{text}'", sa.String)

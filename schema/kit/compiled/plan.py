@@ -53,6 +53,9 @@ class Nested:
     key: str
     relation: Relation
     plan: ObjectPlan
+    # the related table's alias in the page's statement, made once with the plan: aliasing a table
+    # proxies every column, the better part of building the statement when done per request
+    alias: Any = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def _object(doc: _Document, kinds: Mapping[str, Kind], kind: Kind, type_: GraphQ
             sub = _object(doc, kinds, target, get_named_type(declared), same, depth + 1)
             if sub is None:
                 return None
-            fields.append(Nested(key, relation, sub))
+            fields.append(Nested(key, relation, sub, target.table.alias()))
         else:
             return None
     return ObjectPlan(kind, tuple(fields), frozenset(n[0].name.value for n in collected.values()), tuple(sorted(row)))

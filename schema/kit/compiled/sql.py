@@ -50,7 +50,7 @@ class JsonBuilder:
 
     def _target(self, f: Nested) -> tuple[Kind, FromClause]:
         kind = self.access.kinds[f.relation.target] if isinstance(f.relation.target, str) else f.relation.target
-        return kind, kind.table.alias()
+        return kind, f.alias
 
     def _one(self, f: Nested, src: FromClause) -> Expr:
         kind, t = self._target(f)
