@@ -46,6 +46,7 @@ class Case(IdMixin, Base):
         sa.Index("ix_cases_registered_at_id", "registered_at", "id"),
         sa.Index("ix_cases_violation_date_id", "violation_date", "id"),
         sa.Index("ix_cases_agency_id_entity_id", "agency_id", "entity_id"),  # the parties an agency reaches (entity rule)
+        sa.Index("ix_cases_agency_id_decided_on", "agency_id", "decided_on"),  # an agency's decisions of a period (reports)
     )
 
     case_number: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -96,7 +97,10 @@ class CaseEvent(IdMixin, Base):
     """One step on the case's timeline: who did what, when."""
 
     __tablename__ = "case_events"
-    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_id_seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_id_seq"),
+        sa.Index("ix_case_events_kind_case_id", "kind", "case_id"),  # the steps of one kind (hearings, payments: reports)
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cases.id"))  # indexed by (case_id, seq)
     seq: Mapped[int]

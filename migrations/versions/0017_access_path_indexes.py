@@ -6,8 +6,10 @@ the transfer events already recorded.
 
 The indexes follow the lists: each keyset order gets its (order column, id) index, led by the
 jurisdiction column where one agency's rows are paged (cases by agency and registration time);
-open deadlines get a partial index by due day. Single-column indexes that a new composite one
-starts with are dropped, as are those a unique constraint already starts with.
+open deadlines get a partial index by due day; the supervision reports read an agency's decisions
+of a period and the timeline's steps of one kind (hearings, payments, ends of execution).
+Single-column indexes that a new composite one starts with are dropped, as are those a unique
+constraint already starts with.
 
 Revision ID: 0017
 Revises: 0016
@@ -34,6 +36,8 @@ INDEXES = [
     ('ix_cases_agency_id_entity_id', 'cases', ['agency_id', 'entity_id'], None),
     ('ix_cases_registered_at_id', 'cases', ['registered_at', 'id'], None),
     ('ix_cases_violation_date_id', 'cases', ['violation_date', 'id'], None),
+    ('ix_cases_agency_id_decided_on', 'cases', ['agency_id', 'decided_on'], None),
+    ('ix_case_events_kind_case_id', 'case_events', ['kind', 'case_id'], None),
     ('ix_case_deadlines_open_due_on', 'case_deadlines', ['due_on', 'case_id'], OPEN),
     ('ix_entities_name_id', 'entities', ['name', 'id'], None),
     ('ix_entities_region_id_name_id', 'entities', ['region_id', 'name', 'id'], None),
