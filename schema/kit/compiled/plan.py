@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -65,7 +66,7 @@ class ObjectPlan:
     selected: frozenset[str]  # GraphQL field names, what `Kind.present` is told
     row: tuple[str, ...] = ()  # stored columns `present` reads, when a private field is selected
 
-    @property
+    @cached_property  # asked for every row of a page
     def private(self) -> bool:
         """Whether this object or one below it needs the Python pass for personal data."""
         return bool(self.row) or any(isinstance(f, Nested) and f.plan.private for f in self.fields)
