@@ -100,7 +100,7 @@ async def _large_tables(engine) -> dict[str, float]:
     """Rows (the planner's estimate) of each table over LARGE."""
     async with engine.connect() as conn:
         rows = await conn.execute(sa.text("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r' AND reltuples > :n"), {"n": LARGE})
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 def _seq_scans(plan) -> list[tuple[str, float]]:
