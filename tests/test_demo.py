@@ -58,28 +58,34 @@ async def load(sessions):
     return cases, events, deadlines, published, handlers
 
 
+def check_the_timeline_makes_the_case(case, timeline: list) -> dict:
+    """Steps numbered 1..n from registration, in date order up to today; the status is what the
+    state machine makes of them; the case's dates and decision number are its timeline's. Returns
+    the steps by kind (the last of each)."""
+    assert timeline[0].kind == "registered" and [e.seq for e in timeline] == list(range(1, len(timeline) + 1))
+    days = [day_of(e) for e in timeline]
+    assert days == sorted(days) and days[-1] <= legal_today(), case.case_number
+    assert [e.at for e in timeline] == sorted(e.at for e in timeline), case.case_number
+    status = CaseStatus.REGISTERED
+    for e in timeline[1:]:
+        if e.kind not in RECORDS and e.kind != "publish":
+            status = next_status(case.procedure, status, Action(e.kind))
+    assert status is case.status, case.case_number
+    by_kind = {e.kind: e for e in timeline}
+    assert case.filed_on == (day_of(by_kind["file"]) if "file" in by_kind else None)
+    decision = by_kind.get("decide") or by_kind.get("decide_no_penalty")
+    assert case.decided_on == (day_of(decision) if decision else None), case.case_number
+    assert case.decision_number == (decision.data["decision_number"] if decision else None)
+    assert case.closed_on == (day_of(by_kind["close"]) if "close" in by_kind else None)
+    return by_kind
+
+
 async def test_every_demo_case_went_through_the_procedure(demo):
     cases, events, deadlines, published, handlers = await load(demo)
     assert {c.status for c in cases} == set(CaseStatus)  # 60 cases: every status at least once
     for case in cases:
         timeline = events[case.id]
-        assert timeline[0].kind == "registered" and [e.seq for e in timeline] == list(range(1, len(timeline) + 1))
-        days = [day_of(e) for e in timeline]
-        assert days == sorted(days) and days[-1] <= legal_today(), case.case_number
-        assert [e.at for e in timeline] == sorted(e.at for e in timeline), case.case_number
-        # The status is what the state machine makes of the timeline's steps.
-        status = CaseStatus.REGISTERED
-        for e in timeline[1:]:
-            if e.kind not in RECORDS and e.kind != "publish":
-                status = next_status(case.procedure, status, Action(e.kind))
-        assert status is case.status, case.case_number
-        # What the case says is what its timeline says.
-        by_kind = {e.kind: e for e in timeline}
-        assert case.filed_on == (day_of(by_kind["file"]) if "file" in by_kind else None)
-        decision = by_kind.get("decide") or by_kind.get("decide_no_penalty")
-        assert case.decided_on == (day_of(decision) if decision else None), case.case_number
-        assert case.decision_number == (decision.data["decision_number"] if decision else None)
-        assert case.closed_on == (day_of(by_kind["close"]) if "close" in by_kind else None)
+        by_kind = check_the_timeline_makes_the_case(case, timeline)
         if case.status in (CaseStatus.SERVED, CaseStatus.EXECUTING, CaseStatus.CLOSED) and case.procedure is Procedure.GENERAL:
             assert case.discretion and case.discretion["tier"], case.case_number
         # Two handlers with certificates valid from the registration day on (APL Art. 42).
