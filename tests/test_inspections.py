@@ -784,3 +784,12 @@ async def test_problems_corrected_on_the_spot_are_counted_in_the_reduction_figur
     assert (report["jointVisits"], report["visitsAvoided"], report["problemsCorrectedOnSpot"]) == (1, 2, 2)
     assert report["byEntity"] == [{"entity": {"id": places["restaurant"]}, "problemsCorrectedOnSpot": 2}]
     assert {r["agency"]["id"]: r["problemsCorrectedOnSpot"] for r in report["byAgency"]} == {places["township"]: 2, places["ecology"]: 0}
+
+
+@pytest.mark.parametrize("year", [-1, 0, 1999, 2101, 10_000])
+async def test_a_plan_list_for_a_year_no_plan_can_have_is_refused_with_a_code(api, year):
+    """Found by the fuzz test: `filter: {year: -1}` ended in INTERNAL_ERROR (a date out of range)."""
+    response = await api.post("query($y: Int) { inspectionPlans(filter: {year: $y}) { totalCount } }", {"y": year})
+    error = response.json()["errors"][0]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("ARGUMENT_INVALID", "filter.year")
+    assert (await api("{ inspectionPlans(filter: {year: 2026}) { totalCount } }"))["inspectionPlans"]["totalCount"] >= 0

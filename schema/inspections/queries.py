@@ -46,7 +46,9 @@ async def resolve_plans(info: strawberry.Info, filter: InspectionPlanFilter | No
         where.append(plans_table.c.agency_id == decode_id(f.agency_id, "Agency", "filter.agencyId"))
     if f.status:
         where.append(plans_table.c.status == f.status.value)
-    if f.year:
+    if f.year is not None:
+        if not 2000 <= f.year <= 2100:  # as inspectionLoad: a year no plan can have is a bad argument, not an empty list
+            raise GraphQLError("年度应在 2000 至 2100 之间", extensions={"code": CommonErrorCode.ARGUMENT_INVALID, "field": "filter.year"})
         where.append(plans_table.c.starts_on.between(dt.date(f.year, 1, 1), dt.date(f.year, 12, 31)))
     return await connection(info, PLAN, where, (plans_table.c.starts_on, plans_table.c.id), True, page)
 
