@@ -107,7 +107,9 @@ def demo_load(
     )
     console.print(summary)
     if not settings.production:
-        _print_demo_tokens(settings)
+        from zhifa.core.demo import token_people
+
+        _print_demo_tokens(settings, token_people)
 
 
 def _demo_scale(settings: Settings, plugins: PluginManager, key, scale: str, seed: int, replace: bool) -> None:
@@ -134,13 +136,11 @@ def _demo_scale(settings: Settings, plugins: PluginManager, key, scale: str, see
         _print_demo_tokens(settings, token_people)
 
 
-def _print_demo_tokens(settings: Settings, people_of=None) -> None:
-    """Ready-made development tokens for the demo's people, to paste into GraphiQL's Headers tab."""
+def _print_demo_tokens(settings: Settings, token_people) -> None:
+    """Ready-made development tokens for the people `token_people(session)` names (the small demo's
+    or a scale data set's), to paste into GraphiQL's Headers tab."""
     from zhifa.core.db import make_engine, session_factory
-    from zhifa.core.demo import token_people
     from zhifa.schema.kit.auth import issue_token
-
-    token_people = people_of or token_people
 
     async def people():
         engine = make_engine(settings.database_url)

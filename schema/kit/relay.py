@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import bisect
 import binascii
 import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -145,3 +147,18 @@ def make_connection(items: list[Any], keys: list[tuple[Any, ...]], size: int, pa
         ),
         total_count=total,
     )
+
+
+def sorted_page(
+    items: Sequence[T], key: Callable[[T], tuple[Any, ...]], columns: tuple[sa.ColumnElement, ...],
+    after: str | None, first: int | None, skip: int = 0,
+) -> tuple[list[T], list[str], PageInfo]:
+    """A page of a list computed in memory and sorted by `key` (a report's rows): the items after
+    the cursor `after` (a key, read back with `columns`' types), `skip` more skipped, at most
+    `first` (None: all). Returns the items, their cursors and the page info."""
+    start = skip + (bisect.bisect_right(items, decode_cursor(after, columns), key=key) if after else 0)
+    page = list(items[start:] if first is None else items[start:start + first])
+    cursors = [encode_cursor(key(x)) for x in page]
+    info = PageInfo(has_next_page=start + len(page) < len(items), has_previous_page=start > 0,
+                    start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None)
+    return page, cursors, info

@@ -10,7 +10,6 @@ is the agency head's 专项说明 that clears NO_ENFORCEMENT_ACT.
 
 from __future__ import annotations
 
-import bisect
 import collections
 import datetime as dt
 import enum
@@ -34,7 +33,7 @@ from zhifa.schema.kit.access import forbidden
 from zhifa.schema.kit.connections import decode_id, planner
 from zhifa.schema.kit.enums import graphql_enum
 from zhifa.schema.kit.errors import UserError, run_mutation
-from zhifa.schema.kit.relay import Edge, PageInfo, decode_cursor, encode_cursor, global_id
+from zhifa.schema.kit.relay import Edge, PageInfo, global_id, sorted_page
 
 AlertCode = strawberry.enum(
     enum.Enum("AlertCode", {code: strawberry.enum_value(code, description=rule.title) for code, rule in rules.RULES.items()}),
@@ -138,16 +137,13 @@ async def resolve_alerts(info: strawberry.Info, as_of: dt.date | None, year: int
     async with planner(info) as plan:
         agencies = await _scope_agencies(plan, agency_id)
         found = sorted(await watch.detect(plan.session, watch.Scope(as_of, year, agencies, wanted)), key=lambda x: x.key)
-        start = offset + (bisect.bisect_right(found, decode_cursor(after, KEY_COLUMNS), key=lambda x: x.key) if after else 0)
-        page = found[start:start + first]
+        page, cursors, page_info = sorted_page(found, lambda x: x.key, KEY_COLUMNS, after, first, skip=offset)
         ids = {x.agency_id for x in page}
         names = dict((await plan.session.execute(sa.select(AgencyRow.id, AgencyRow.name).where(AgencyRow.id.in_(ids)))).all()) if ids else {}
     per_code = collections.Counter(x.code for x in found)
     counts = [AlertCount(code=AlertCode(code), title=rule.title, count=per_code[code])
               for code, rule in rules.RULES.items() if wanted is None or code in wanted]
-    edges = [Edge(cursor=encode_cursor(x.key), node=_alert(x, names)) for x in page]
-    page_info = PageInfo(has_next_page=start + first < len(found), has_previous_page=start > 0,
-                         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+    edges = [Edge(cursor=c, node=_alert(x, names)) for x, c in zip(page, cursors)]
     return AlertReport(as_of=as_of, year=year, total=len(found), counts=counts, alerts=[e.node for e in edges], edges=edges, page_info=page_info)
 
 

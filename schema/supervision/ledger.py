@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import uuid
 from typing import Annotated
@@ -43,7 +42,7 @@ from zhifa.schema.kit.enums import from_core, graphql_enum, to_core
 from zhifa.schema.kit.errors import UserError, run_mutation
 from zhifa.schema.kit.guards import admit, refuse
 from zhifa.schema.kit.planner import Planner
-from zhifa.schema.kit.relay import MAX_PAGE, Edge, PageInfo, decode_cursor, encode_cursor, global_id
+from zhifa.schema.kit.relay import MAX_PAGE, Edge, PageInfo, global_id, sorted_page
 
 CaseRef = Annotated["Case", strawberry.lazy("zhifa.schema.cases.types")]  # another domain's type, resolved by name
 
@@ -180,11 +179,8 @@ async def resolve_ledger(info: strawberry.Info, year: int | None, start: dt.date
     async with planner(info) as plan:
         scope = await ledger_agencies(plan.session, info.context.access, key)
         found = await figures.responsibility_ledger(plan.session, scope, period)
-    begin = bisect.bisect_right(found.rows, decode_cursor(after, KEY_COLUMNS), key=_key) if after else 0
-    page = found.rows[begin:] if first is None else found.rows[begin:begin + first]
-    edges = [Edge(cursor=encode_cursor(_key(r)), node=_row(r, found.domains)) for r in page]
-    page_info = PageInfo(has_next_page=begin + len(page) < len(found.rows), has_previous_page=begin > 0,
-                         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+    page, cursors, page_info = sorted_page(found.rows, _key, KEY_COLUMNS, after, first)
+    edges = [Edge(cursor=c, node=_row(r, found.domains)) for r, c in zip(page, cursors)]
     return ResponsibilityLedger(
         from_=found.period.start, to=found.period.end, as_of=found.as_of, generated_at=found.generated_at,
         rows=[e.node for e in edges], edges=edges, page_info=page_info, total=_row(found.total, found.domains),
