@@ -1,14 +1,15 @@
 """County-sized volume on PostgreSQL from a loaded demo: every case copied `times` times with its
 timeline, deadlines, people and recipients (new ids, numbers suffixed, registration spread back
 over the years), every entity `entity_times` times (new codes) as the copies' parties; then
-VACUUM ANALYZE. Set-based INSERT … SELECT, a few seconds for ~25,000 cases.
+VACUUM ANALYZE by the caller (`core.scale.bulk.analyse`). Set-based INSERT … SELECT, a few seconds for ~25,000 cases.
 
-Stands in for the county data set until `zhifa.core.scale.load_scale` is ready."""
+Used instead of the county data set (`zhifa.core.scale`) because it is quicker to make in a test
+and keeps the demo's people and tokens."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from zhifa.core.models import Base
 
@@ -40,12 +41,6 @@ async def inflate(conn: AsyncConnection, times: int, entity_times: int) -> None:
     for child in CHILDREN:
         await conn.execute(_copy(child, "case_copies", {}, key="case_id"))
 
-
-async def vacuum(engine: AsyncEngine) -> None:
-    """VACUUM ANALYZE, as autovacuum would leave a table loaded long ago: statistics, and the
-    visibility map that lets an index-only scan skip the table (outside a transaction)."""
-    async with engine.connect() as conn:
-        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(sa.text("VACUUM ANALYZE"))
 
 
 def _copy(table: str, copies: str, overrides: dict[str, str], key: str = "id", join: str = "") -> sa.TextClause:
